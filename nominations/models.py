@@ -1,0 +1,642 @@
+"""The domain: what a dossier is and what rules it obeys.
+
+Every number, deadline or legal reference is a row here (seeded, editable, dated), never a literal in
+code. This module imports nothing of ours except the lifecycle mixin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+from .search import normalise_for_search
+from .states import DossierLifecycle, DossierStatus
+
+
+class NomineeKind(models.TextChoices):
+    COLLECTIVE = "collective", _("Collective")
+    INDIVIDUAL = "individual", _("Individual")
+    HOUSEHOLD = "household", _("Household")
+
+
+class Authority(models.Model):
+    """A commune (or any body that runs emulation work). Several can share one database."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    province = models.CharField(_("province"), max_length=200)
+    place_name = models.CharField(_("place name on documents"), max_length=100, blank=True)
+    document_suffix = models.CharField(_("document number suffix"), max_length=30, default="UBND")
+
+    class Meta:
+        verbose_name = _("authority")
+        verbose_name_plural = _("authorities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Movement(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="movements")
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=300)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    plan_reference = models.CharField(_("plan reference"), max_length=200, blank=True)
+    is_thematic = models.BooleanField(
+        _("thematic movement"),
+        default=True,
+        help_text=_("Awards of a thematic movement do not count toward higher merit awards."),
+    )
+
+    class Meta:
+        verbose_name = _("movement")
+        verbose_name_plural = _("movements")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "code"], name="movement_code_unique"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="movement_dates_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContentArea(models.Model):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="content_areas")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("content area")
+        verbose_name_plural = _("content areas")
+        ordering = ["movement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "number"], name="content_area_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class CriteriaGroup(models.Model):
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="criteria_groups")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["movement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "number"], name="criteria_group_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class OccasionKind(models.TextChoices):
+    ANNUAL = "annual", _("Annual")
+    INTERIM = "interim", _("Interim review")
+    FINAL = "final", _("Final review")
+
+
+class Occasion(models.Model):
+    movement = models.ForeignKey(Movement, on_delete=models.PROTECT, related_name="occasions")
+    code = models.SlugField(_("code"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=OccasionKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200)
+    window_opens = models.DateField(_("nominations open"))
+    window_closes = models.DateField(_("nominations close"))
+
+    class Meta:
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+        ordering = ["year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "code"], name="occasion_code_unique"),
+            models.CheckConstraint(
+                condition=Q(window_closes__gte=F("window_opens")), name="occasion_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def window_is_open(self, on: dt.date) -> bool:
+        return self.window_opens <= on <= self.window_closes
+
+
+class AwardLevel(models.TextChoices):
+    COMMUNE = "commune", _("Commune")
+    PROVINCE = "province", _("Province")
+    STATE = "state", _("State")
+
+
+class AwardCategory(models.TextChoices):
+    MERIT = "merit", _("Award (form)")
+    TITLE = "title", _("Title")
+
+
+class AwardType(models.Model):
+    """A form of award or an emulation title, with who decides it and what it pays."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="award_types")
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=AwardLevel.choices)
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    category = models.CharField(_("category"), max_length=20, choices=AwardCategory.choices)
+    allows_collective = models.BooleanField(_("collectives may be nominated"), default=True)
+    allows_individual = models.BooleanField(_("individuals may be nominated"), default=True)
+    allows_household = models.BooleanField(_("households may be nominated"), default=False)
+    coefficient_individual = models.DecimalField(
+        _("coefficient (individual)"), max_digits=6, decimal_places=2, default=Decimal(0)
+    )
+    coefficient_collective = models.DecimalField(
+        _("coefficient (collective)"), max_digits=6, decimal_places=2, default=Decimal(0)
+    )
+    household_multiplier = models.DecimalField(
+        _("household multiplier of the individual amount"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.5"),
+    )
+    requires_council = models.BooleanField(_("requires a council vote"), default=True)
+    vote_threshold_percent = models.DecimalField(
+        _("vote threshold (% of all members)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty means a simple majority of all members."),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    quota_limited = models.BooleanField(
+        _("limited by quota"),
+        default=True,
+        help_text=_("Off for awards with no fixed number (state-level awards)."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("award type")
+        verbose_name_plural = _("award types")
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "code"], name="award_type_code_unique"),
+            models.CheckConstraint(
+                condition=Q(coefficient_individual__gte=0)
+                & Q(coefficient_collective__gte=0)
+                & Q(household_multiplier__gte=0),
+                name="award_type_coefficients_non_negative",
+                violation_error_message=_("Coefficients cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_commune_decided(self) -> bool:
+        """Decided by the commune chair: ends in an award decision, not a submission upwards."""
+        return self.level == AwardLevel.COMMUNE
+
+    def allows(self, kind: str) -> bool:
+        return {
+            NomineeKind.COLLECTIVE: self.allows_collective,
+            NomineeKind.INDIVIDUAL: self.allows_individual,
+            NomineeKind.HOUSEHOLD: self.allows_household,
+        }.get(kind, False)
+
+    def clean(self) -> None:
+        for field in ("coefficient_individual", "coefficient_collective", "household_multiplier"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                raise ValidationError({field: _("Coefficients cannot be negative.")})
+
+
+class QuotaLedger(models.Model):
+    """Seats for one (occasion, award type, nominee kind). `used` moves only by conditional F() updates."""
+
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="quotas")
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="quotas")
+    nominee_kind = models.CharField(_("nominee kind"), max_length=20, choices=NomineeKind.choices)
+    limit = models.PositiveIntegerField(_("limit"))
+    used = models.PositiveIntegerField(_("used"), default=0)
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        ordering = ["occasion__year", "occasion__kind", "award_type__order", "nominee_kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occasion", "award_type", "nominee_kind"], name="quota_one_per_combination"
+            ),
+            models.CheckConstraint(
+                condition=Q(used__gte=0) & Q(used__lte=F("limit")),
+                name="quota_used_within_limit",
+                violation_error_message=_("The limit cannot be lower than the seats already used."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occasion} · {self.award_type} · {self.get_nominee_kind_display()}"
+
+    @property
+    def remaining(self) -> int:
+        return self.limit - self.used
+
+    def clean(self) -> None:
+        if self.limit is not None and self.used is not None and self.limit < self.used:
+            raise ValidationError(
+                {
+                    "limit": _("The limit cannot be lower than the %(used)s seats already used.")
+                    % {"used": self.used}
+                }
+            )
+
+
+class UnitKind(models.TextChoices):
+    OFFICE = "office", _("Office")
+    VILLAGE = "village", _("Village")
+    MASS_ORGANISATION = "mass_org", _("Mass organisation")
+    SCHOOL = "school", _("School")
+    HEALTH = "health", _("Health station")
+    SERVICE_CENTRE = "service_centre", _("Service centre")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    COOPERATIVE = "cooperative", _("Cooperative")
+
+
+class Unit(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="units")
+    code = models.SlugField(_("code"), max_length=50)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    criteria_group = models.ForeignKey(
+        CriteriaGroup, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("criteria group")
+    )
+    is_reviewing_office = models.BooleanField(
+        _("runs emulation work"),
+        default=False,
+        help_text=_("The office that reviews dossiers (Phòng Văn hoá – Xã hội)."),
+    )
+    name_search = models.CharField(max_length=200, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["authority", "code"], name="unit_code_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_search = normalise_for_search(self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.TextChoices):
+    PROPOSER = "proposer", _("Unit proposer")
+    REVIEWER = "reviewer", _("Office reviewer")
+    OFFICE_HEAD = "office_head", _("Office head")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    SECRETARY = "secretary", _("Council secretary")
+    CHAIR = "chair", _("Chair")
+    CLERK = "clerk", _("Records clerk")
+    AUDITOR = "auditor", _("Auditor")
+    ADMIN = "admin", _("Administrator")
+
+
+class RoleAssignment(models.Model):
+    """A user's role in one authority; for proposers and council members, also their home unit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"))
+    title = models.CharField(_("position"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "authority", "role"], name="role_once_per_user"),
+            models.CheckConstraint(
+                condition=~Q(role="proposer") | Q(unit__isnull=False),
+                name="proposer_has_unit",
+                violation_error_message=_("A unit proposer must belong to a unit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNSPECIFIED = "", _("Not stated")
+
+
+class Nominee(models.Model):
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="nominees", verbose_name=_("unit"))
+    kind = models.CharField(_("nominee kind"), max_length=20, choices=NomineeKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True, default="")
+    women_percent = models.PositiveSmallIntegerField(
+        _("share of women (%)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100)],
+        help_text=_("For collectives: used by the tie rule (at least 70% women)."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="nominee_records",
+        help_text=_("When the nominee is a user of the system (for conflicts of interest)."),
+    )
+    on_hold = models.BooleanField(
+        _("on hold"),
+        default=False,
+        help_text=_("Under discipline, inspection or an open complaint: cannot be awarded."),
+    )
+    on_hold_reason = models.CharField(_("reason for hold"), max_length=300, blank=True)
+    name_search = models.CharField(max_length=200, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = _("nominee")
+        verbose_name_plural = _("nominees")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_search = normalise_for_search(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def tie_preferred(self) -> bool:
+        """Decree 152/2025 art. 4: prefer women, or collectives with at least 70% women."""
+        if self.kind == NomineeKind.COLLECTIVE:
+            return (self.women_percent or 0) >= 70
+        return self.gender == Gender.FEMALE
+
+
+class Dossier(DossierLifecycle, models.Model):
+    """A nomination dossier. `status` is protected: only the lifecycle transitions move it."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="dossiers")
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="dossiers")
+    award_type = models.ForeignKey(AwardType, on_delete=models.PROTECT, related_name="dossiers")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossiers")
+    nominee = models.ForeignKey(Nominee, on_delete=models.PROTECT, related_name="dossiers")
+    nominee_kind = models.CharField(_("nominee kind"), max_length=20, choices=NomineeKind.choices)
+    status = FSMField(
+        _("status"), default=DossierStatus.DRAFT, choices=DossierStatus.choices, protected=True, db_index=True
+    )
+    held_from = models.CharField(max_length=30, blank=True, default="", editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content_areas = models.ManyToManyField(ContentArea, blank=True, verbose_name=_("content areas"))
+    criteria_group = models.ForeignKey(
+        CriteriaGroup, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("criteria group")
+    )
+    achievement_summary = models.TextField(_("achievement summary"), blank=True)
+    return_reason = models.TextField(_("reason"), blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_created"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    search_text = models.CharField(max_length=500, editable=False, db_index=True, default="")
+
+    class Meta:
+        verbose_name = _("nomination dossier")
+        verbose_name_plural = _("nomination dossiers")
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["authority", "status", "updated_at"], name="dossier_status_recent"),
+            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
+        ]
+        constraints = [
+            # One award per achievement: one live dossier per nominee, occasion and award type.
+            models.UniqueConstraint(
+                fields=["nominee", "occasion", "award_type"],
+                condition=~Q(
+                    status__in=["withdrawn", "ineligible", "council_rejected", "province_rejected", "revoked"]
+                ),
+                name="one_live_dossier_per_nominee_award",
+                violation_error_message=_(
+                    "This nominee already has a live dossier for this occasion and award type."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="dossier_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee} · {self.award_type}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = " ".join(
+            filter(None, [normalise_for_search(self.nominee.name), normalise_for_search(self.unit.name)])
+        )
+        super().save(*args, **kwargs)
+
+
+class QuotaSeat(models.Model):
+    """One seat per dossier (unique), so a release gives back exactly the seat that was taken."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="quota_seat")
+    quota = models.ForeignKey(QuotaLedger, on_delete=models.PROTECT, related_name="seats")
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quota seat")
+        verbose_name_plural = _("quota seats")
+
+
+class AttachmentKind(models.TextChoices):
+    ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
+    SUPPORTING = "supporting", _("Supporting document")
+    MINUTES = "minutes", _("Minutes")
+    DECISION = "decision", _("Decision")
+
+
+class Attachment(models.Model):
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=30, choices=AttachmentKind.choices)
+    original_name = models.CharField(_("file name"), max_length=255)
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    dossier_version = models.PositiveIntegerField(_("dossier version"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    removed_in_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- Dated rules (DOMAIN.md §4) ------------------------------------------------------------------
+
+
+class CouncilRule(models.Model):
+    """Quorum rules of the council, in force from a date."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="council_rules")
+    effective_from = models.DateField(_("effective from"))
+    quorum_percent = models.DecimalField(
+        _("quorum for a valid session (% of members)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    award_quorum_percent = models.DecimalField(
+        _("quorum for a session that decides awards (% of members)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    secret_ballot = models.BooleanField(_("secret ballot"), default=True)
+
+    class Meta:
+        verbose_name = _("council rule")
+        verbose_name_plural = _("council rules")
+        ordering = ["authority", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "effective_from"], name="council_rule_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} · {self.effective_from:%d/%m/%Y}"
+
+
+class SlaStep(models.TextChoices):
+    RECEIVE = "receive", _("Receive a submitted dossier")
+    APPRAISE = "appraise", _("Appraise after a complete dossier is received")
+    NOTIFY_INELIGIBLE = "notify_ineligible", _("Notify an ineligible dossier")
+    RESUBMIT = "resubmit", _("Supplement a returned dossier")
+    AGENDA = "agenda", _("Put an appraised dossier on the council agenda")
+    COUNCIL = "council", _("Council result")
+    PREPARE_DECISION = "prepare_decision", _("Prepare the decision")
+    SIGN = "sign", _("Chair signature")
+    FORWARD = "forward", _("Forward a signed decision")
+
+
+class SlaRule(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="sla_rules")
+    step = models.CharField(_("step"), max_length=30, choices=SlaStep.choices)
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["authority", "step", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "step", "effective_from"], name="sla_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.working_days}"
+
+
+class BaseSalary(models.Model):
+    """The statutory base salary (mức lương cơ sở) for a period; periods never overlap."""
+
+    amount = models.PositiveBigIntegerField(_("base salary (đồng)"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("base salary")
+        verbose_name_plural = _("base salaries")
+        ordering = ["effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["effective_from"], name="base_salary_start_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="base_salary_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} đ".replace(",", ".")
+
+    def clean(self) -> None:
+        if self.effective_from is None:
+            return
+        if self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError({"effective_to": _("The period must end after it starts.")})
+        far_future = dt.date(9999, 12, 31)
+        mine_end = self.effective_to or far_future
+        others = BaseSalary.objects.exclude(pk=self.pk)
+        for other in others:
+            other_end = other.effective_to or far_future
+            if other.effective_from <= mine_end and self.effective_from <= other_end:
+                raise ValidationError(
+                    _("This period overlaps the base salary in force from %(start)s.")
+                    % {"start": other.effective_from.strftime("%d/%m/%Y")}
+                )
+
+
+class LegalBasis(models.Model):
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="legal_bases")
+    citation = models.CharField(_("citation"), max_length=500)
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["authority", "order"]
+
+    def __str__(self) -> str:
+        return self.citation
+
+
+class PublicHoliday(models.Model):
+    """A day off (or, with is_working_day, a weekend day worked in exchange)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    is_working_day = models.BooleanField(
+        _("make-up working day"), default=False, help_text=_("A weekend day that is worked in exchange.")
+    )
+
+    class Meta:
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -1,0 +1,128 @@
+"""Dated rules read from configuration: money, working days, deadlines, council quorum."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_CEILING, Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import AwardType, BaseSalary, CouncilRule, NomineeKind, PublicHoliday, SlaRule
+
+REWARD_ROUNDING = Decimal(10_000)
+
+
+class RuleMissing(LookupError):
+    """No configuration row is in force for the date asked."""
+
+
+def base_salary_on(on: dt.date) -> int:
+    row = (
+        BaseSalary.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None:
+        raise RuleMissing(_("No base salary is configured for %(date)s.") % {"date": on.strftime("%d/%m/%Y")})
+    return row.amount
+
+
+def reward_coefficient(award_type: AwardType, nominee_kind: str) -> Decimal:
+    if nominee_kind == NomineeKind.COLLECTIVE:
+        return award_type.coefficient_collective
+    if nominee_kind == NomineeKind.HOUSEHOLD:
+        return award_type.coefficient_individual * award_type.household_multiplier
+    return award_type.coefficient_individual
+
+
+def round_up_reward(amount: Decimal) -> int:
+    """Rounded up to the next 10,000 đ."""
+    steps = (amount / REWARD_ROUNDING).to_integral_value(rounding=ROUND_CEILING)
+    return int(steps * REWARD_ROUNDING)
+
+
+def reward_amount(award_type: AwardType, nominee_kind: str, on: dt.date) -> int:
+    """Coefficient × base salary in force on the decision date, rounded up to 10,000 đ."""
+    return round_up_reward(reward_coefficient(award_type, nominee_kind) * base_salary_on(on))
+
+
+# --- Working days ---------------------------------------------------------------------------------
+
+
+def _calendar(start: dt.date, end: dt.date) -> tuple[set[dt.date], set[dt.date]]:
+    rows = PublicHoliday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
+    days_off = {d for d, working in rows if not working}
+    make_up = {d for d, working in rows if working}
+    return days_off, make_up
+
+
+def is_working_day(day: dt.date, days_off: set[dt.date], make_up: set[dt.date]) -> bool:
+    if day in make_up:
+        return True
+    return day.weekday() < 5 and day not in days_off
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` Vietnamese working days after `start` (weekends and public holidays skipped)."""
+    # Holidays are at most ~20 a year; a window of 3× plus a month always covers the result.
+    days_off, make_up = _calendar(start, start + dt.timedelta(days=days * 3 + 31))
+    current, remaining = start, days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if is_working_day(current, days_off, make_up):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (negative when end is before start)."""
+    if end < start:
+        return -working_days_between(end, start)
+    days_off, make_up = _calendar(start, end)
+    count, current = 0, start
+    while current < end:
+        current += dt.timedelta(days=1)
+        if is_working_day(current, days_off, make_up):
+            count += 1
+    return count
+
+
+def sla_days(authority_id: int, step: str, on: dt.date) -> int | None:
+    row = (
+        SlaRule.objects.filter(authority_id=authority_id, step=step, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    return row.working_days if row else None
+
+
+def council_rule_on(authority_id: int, on: dt.date) -> CouncilRule:
+    row = (
+        CouncilRule.objects.filter(authority_id=authority_id, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None:
+        raise RuleMissing(_("No council rule is configured for %(date)s.") % {"date": on.strftime("%d/%m/%Y")})
+    return row
+
+
+def vote_passes(agreeing: int, all_members: int, threshold_percent: Decimal | None) -> bool:
+    """Thresholds count over all council members, not those present.
+
+    A set threshold means agreeing/all ≥ threshold; none means a simple majority (more than half).
+    Integer arithmetic, so 79.9% never rounds up to 80%.
+    """
+    if all_members <= 0:
+        return False
+    if threshold_percent is None:
+        return agreeing * 2 > all_members
+    return Decimal(agreeing) * 100 >= threshold_percent * all_members
+
+
+def quorum_met(present: int, all_members: int, quorum_percent: Decimal) -> bool:
+    if all_members <= 0:
+        return False
+    return Decimal(present) * 100 >= quorum_percent * all_members

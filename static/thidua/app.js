@@ -1,0 +1,1 @@
+// thidua client code (served locally; no CDN).

@@ -1,0 +1,1 @@
+"""The viewflow process per dossier (see issue: working the queues). Imported from AppConfig.ready()."""

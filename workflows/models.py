@@ -1,0 +1,73 @@
+"""The record of every move: the audit ledger, its chain heads and checkpoints, idempotency keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChainHead(models.Model):
+    """The last event of one hash chain ("dossier:<id>" or "system"); locked while appending."""
+
+    chain = models.CharField(max_length=64, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("chain head")
+        verbose_name_plural = _("chain heads")
+
+
+class AuditEvent(models.Model):
+    """Append-only. The database refuses UPDATE and DELETE (see the ledger triggers migration)."""
+
+    chain = models.CharField(max_length=64)
+    chain_seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, null=True, blank=True, db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    acting_for = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=60, db_index=True)
+    dossier_id = models.BigIntegerField(null=True, blank=True)
+    unit_id = models.BigIntegerField(null=True, blank=True)
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30, blank=True)
+    payload = models.JSONField(default=dict)
+    seen_hash = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+    # The exact canonical bytes that were hashed: verifying is hashing, not re-serialising.
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "chain_seq"], name="audit_chain_gapless")]
+        indexes = [
+            models.Index(fields=["dossier_id", "id"], name="audit_dossier_id"),
+            models.Index(fields=["actor", "id"], name="audit_actor_id"),
+            models.Index(fields=["action", "id"], name="audit_action_id"),
+            models.Index(fields=["unit_id", "id"], name="audit_unit_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.chain_seq} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first result of an action sent with an idempotency key; a repeat returns it unchanged."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    action = models.CharField(max_length=60)
+    dossier_id = models.BigIntegerField(null=True)
+    result_version = models.PositiveIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_once")]
