@@ -640,3 +640,163 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.name}"
+
+
+# === Council sessions and secret ballots (issue 5; owned by the council engineer) ===================
+
+
+class CouncilSessionStatus(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Voting open")
+    CLOSED = "closed", _("Closed")
+
+
+class CouncilSession(models.Model):
+    """One meeting of the emulation council (Hội đồng Thi đua – Khen thưởng) run in the app."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="council_sessions")
+    held_on = models.DateField(_("meeting date"))
+    place = models.CharField(_("place"), max_length=200)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="council_sessions_chaired",
+        verbose_name=_("chair of the meeting"),
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="council_sessions_recorded",
+        verbose_name=_("secretary"),
+    )
+    decides_awards = models.BooleanField(
+        _("decides awards"), default=True, help_text=_("Sessions that decide awards need the higher quorum.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CouncilSessionStatus.choices, default=CouncilSessionStatus.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    minutes_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    minutes_storage_name = models.CharField(max_length=255, blank=True, editable=False)
+    # Hash of the published tally (counts and ballot commitments) recorded in the ledger at closing.
+    tally_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("council session")
+        verbose_name_plural = _("council sessions")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_at__isnull=False), name="council_closed_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} · {self.held_on:%d/%m/%Y}"
+
+
+class SessionAgendaItem(models.Model):
+    """A dossier on the session's agenda; after closing, its published tally and outcome."""
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="agenda")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="council_agenda_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    issued = models.PositiveSmallIntegerField(_("ballots issued"), null=True, blank=True)
+    returned = models.PositiveSmallIntegerField(_("ballots returned"), null=True, blank=True)
+    valid = models.PositiveSmallIntegerField(_("valid ballots"), null=True, blank=True)
+    agreeing = models.PositiveSmallIntegerField(_("agreeing"), null=True, blank=True)
+    disagreeing = models.PositiveSmallIntegerField(_("disagreeing"), null=True, blank=True)
+    abstaining = models.PositiveSmallIntegerField(_("abstaining"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=30, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    # After closing only: [[commitment, choice], ...] sorted by commitment, so order reveals nothing.
+    commitments = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["session", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "dossier"], name="agenda_dossier_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.dossier}"
+
+
+class Attendance(models.Model):
+    """The roster of a session (snapshot of the active council members when it was created)."""
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    present = models.BooleanField(_("present"), default=False)
+    written_vote = models.BooleanField(_("voted in writing"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.member}"
+
+
+class BallotChoice(models.TextChoices):
+    AGREE = "agree", _("Agree")
+    DISAGREE = "disagree", _("Disagree")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Ballot(models.Model):
+    """A member's ballot on one dossier. One row per (session, dossier, member): a second cast
+    replaces the choice, it never adds a ballot.
+
+    Secrecy: `choice` is read only by the tally at closing; no page, API or ledger event shows it.
+    `commitment` = SHA-256 over session|dossier|member|choice|salt; the member keeps salt and
+    commitment as a receipt, and after closing the (commitment, choice) pairs are published without
+    names, so anyone can check counts and each member can check their own ballot was counted as cast.
+    """
+
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="ballots")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=BallotChoice.choices)
+    written = models.BooleanField(_("written vote"), default=False)
+    commitment = models.CharField(max_length=64, unique=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "dossier", "member"], name="ballot_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the choice: this string may end up in logs or the admin.
+        return f"{self.session} · {self.dossier_id} · {self.member_id}"
+
+
+class RecusalReason(models.TextChoices):
+    AUTO = "auto", _("Automatic (own unit or nominee)")
+    DECLARED = "declared", _("Declared conflict of interest")
+
+
+class Recusal(models.Model):
+    session = models.ForeignKey(CouncilSession, on_delete=models.CASCADE, related_name="recusals")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=RecusalReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recusal")
+        verbose_name_plural = _("recusals")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "dossier", "member"], name="recusal_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} · {self.dossier_id} · {self.member_id}"
