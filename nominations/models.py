@@ -642,6 +642,49 @@ class PublicHoliday(models.Model):
         return f"{self.date:%d/%m/%Y} {self.name}"
 
 
+class CouncilOutcome(models.TextChoices):
+    APPROVED = "approved", _("Passed")
+    REJECTED = "rejected", _("Not passed")
+    OVER_QUOTA = "over_quota", _("Passed but over quota")
+    TIE_TO_CHAIR = "tie_to_chair", _("Tied at the quota limit: chair decides")
+
+
+class CouncilTally(models.Model):
+    """The council's count for one dossier (paper tally or in-app ballots), as recorded."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="council_tallies")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("session date"))
+    session_ref = models.CharField(_("session"), max_length=100, blank=True)
+    members_all = models.PositiveSmallIntegerField(_("all council members"))
+    members_present = models.PositiveSmallIntegerField(_("members present"))
+    issued = models.PositiveSmallIntegerField(_("ballots issued"))
+    returned = models.PositiveSmallIntegerField(_("ballots returned"))
+    valid = models.PositiveSmallIntegerField(_("valid ballots"))
+    agreeing = models.PositiveSmallIntegerField(_("agreeing"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=CouncilOutcome.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("vote count")
+        verbose_name_plural = _("vote counts")
+        ordering = ["dossier", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreeing__lte=F("valid")) & Q(valid__lte=F("returned")) & Q(returned__lte=F("issued")),
+                name="tally_consistent",
+            ),
+            models.CheckConstraint(condition=Q(members_present__lte=F("members_all")), name="tally_present_le_all"),
+        ]
+
+    @property
+    def agreeing_percent(self) -> Decimal:
+        if not self.members_all:
+            return Decimal(0)
+        return (Decimal(self.agreeing) * 100 / self.members_all).quantize(Decimal("0.01"))
+
+
 # === Council sessions and secret ballots (issue 5; owned by the council engineer) ===================
 
 
