@@ -16,6 +16,9 @@ class RecipientCursor(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     email_digest = models.BooleanField(_("daily e-mail digest"), default=True)
 
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.last_seq}"
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(

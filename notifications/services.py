@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from .models import Notification, RecipientCursor
 
 log = logging.getLogger(__name__)
 
+# A push that cannot reach the layer in this time is abandoned: the action has already committed and
+# the client catches up from the outbox on its next wake-up or reconnect.
+PUSH_TIMEOUT_SECONDS = 2.0
+
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def _next_seq(*, user_id: int) -> int:
+    """Take the recipient's next number. The UPDATE row-locks the cursor until the caller's transaction
+    ends, so a second transaction for the same recipient waits: numbers follow commit order."""
+    if not RecipientCursor.objects.filter(user_id=user_id).update(last_seq=F("last_seq") + 1):
+        try:
+            # The savepoint keeps a lost creation race from poisoning the caller's transaction.
+            with transaction.atomic():
+                RecipientCursor.objects.create(user_id=user_id, last_seq=1)
+            return 1
+        except IntegrityError:
+            RecipientCursor.objects.filter(user_id=user_id).update(last_seq=F("last_seq") + 1)
+    return RecipientCursor.objects.values_list("last_seq", flat=True).get(user_id=user_id)
 
 
 def notify(
@@ -29,35 +49,83 @@ def notify(
     url: str = "",
     data: dict[str, Any] | None = None,
 ) -> list[Notification]:
-    """One row per distinct recipient, numbered under a lock on that recipient's cursor."""
-    rows: list[Notification] = []
-    seen: set[int] = set()
-    for user in recipients:
-        uid = user if isinstance(user, int) else user.pk
-        if uid in seen:
-            continue
-        seen.add(uid)
-        RecipientCursor.objects.get_or_create(user_id=uid)
-        RecipientCursor.objects.filter(user_id=uid).update(last_seq=F("last_seq") + 1)
-        seq = RecipientCursor.objects.select_for_update().values_list("last_seq", flat=True).get(user_id=uid)
-        rows.append(
-            Notification.objects.create(
-                recipient_id=uid, seq=seq, kind=kind, title=str(title), body=str(body), url=url, data=data or {}
-            )
+    """One row per distinct recipient, numbered under a lock on that recipient's cursor.
+
+    Must run inside the acting transaction: if it rolls back, no row exists and no one is woken.
+    Payload values must be JSON primitives (channels-redis serialises with msgpack).
+    """
+    # Locking cursors in ascending id order keeps two actions with overlapping recipients from
+    # deadlocking each other.
+    user_ids = sorted({user if isinstance(user, int) else user.pk for user in recipients})
+    rows = [
+        Notification(
+            recipient_id=uid,
+            seq=_next_seq(user_id=uid),
+            kind=kind,
+            title=str(title),
+            body=str(body),
+            url=url,
+            data=data or {},
         )
-    if rows:
-        wake = {r.recipient_id: r.seq for r in rows}
-        transaction.on_commit(lambda: push_wakeups(wake))
+        for uid in user_ids
+    ]
+    if not rows:
+        return rows
+    Notification.objects.bulk_create(rows)
+    wake = {row.recipient_id: row.seq for row in rows}
+    # robust: an exception in the push is logged by Django, never raised into the committed action.
+    transaction.on_commit(lambda: push_wakeups(wake), robust=True)
     return rows
+
+
+async def _send_all(messages: dict[str, dict[str, Any]]) -> list[str]:
+    layer = get_channel_layer()
+    failed: list[str] = []
+    if layer is None:
+        return failed
+    for group, message in messages.items():
+        try:
+            await asyncio.wait_for(layer.group_send(group, message), timeout=PUSH_TIMEOUT_SECONDS)
+        except Exception:  # Redis down or slow: clients catch up from the outbox on reconnect.
+            failed.append(group)
+    return failed
+
+
+def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
+    """Send one channel-layer message per user group; logs and swallows every delivery failure."""
+    if not messages:
+        return
+    try:
+        failed = async_to_sync(_send_all)({user_group(uid): msg for uid, msg in messages.items()})
+    except Exception:
+        log.warning("notification push to %s users not delivered", len(messages), exc_info=True)
+        return
+    if failed:
+        log.warning("notification push not delivered to %s", ", ".join(failed))
 
 
 def push_wakeups(latest: dict[int, int]) -> None:
     """Tell each user's sockets "you have news up to N". A failed push never fails the action."""
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    for uid, seq in latest.items():
-        try:
-            async_to_sync(layer.group_send)(user_group(uid), {"type": "notify.wake", "upto": seq})
-        except Exception:  # Redis down: clients catch up from the outbox on reconnect.
-            log.warning("notification wake-up for user %s not delivered", uid, exc_info=True)
+    push_to_users(messages={uid: {"type": "notify.wake", "upto": seq} for uid, seq in latest.items()})
+
+
+def push_revoke(*, user_id: int) -> None:
+    """Ask the user's open sockets to re-check who they belong to (deactivated user, changed role)."""
+    push_to_users(messages={user_id: {"type": "notify.revoke"}})
+
+
+def mark_read(*, user_id: int, ids: Iterable[int]) -> int:
+    """Mark the recipient's own rows read; ids of other users' rows are silently ignored."""
+    return Notification.objects.filter(recipient_id=user_id, pk__in=list(ids), read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_all_read(*, user_id: int) -> int:
+    return Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def set_email_digest(*, user_id: int, enabled: bool) -> None:
+    RecipientCursor.objects.update_or_create(user_id=user_id, defaults={"email_digest": enabled})
