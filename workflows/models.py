@@ -71,3 +71,33 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_once")]
+
+
+# --- API tokens (lead) ------------------------------------------------------------------------
+
+
+class ApiToken(models.Model):
+    """A bearer token for automated clients. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        import hashlib
+        import secrets
+
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
+        return token, raw
