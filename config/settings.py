@@ -38,7 +38,10 @@ if PRODUCTION:
         label
         for label, ok in (
             ("SECRET_KEY (at least 50 characters)", len(SECRET_KEY) >= 50),
-            ("DATABASE_URL pointing at PostgreSQL", DATABASE_URL.startswith(("postgres://", "postgresql://"))),
+            (
+                "DATABASE_URL pointing at PostgreSQL",
+                DATABASE_URL.startswith(("postgres://", "postgresql://")),
+            ),
             ("REDIS_URL", bool(REDIS_URL)),
         )
         if not ok
@@ -47,7 +50,7 @@ if PRODUCTION:
         raise ImproperlyConfigured("THIDUA_PRODUCTION is set but these are missing: " + ", ".join(missing))
 elif not SECRET_KEY:
     # Development only: a fixed, obviously-insecure key so sessions survive restarts.
-    SECRET_KEY = "dev-insecure-key-not-for-production-" + "x" * 20  # noqa: S105
+    SECRET_KEY = "dev-insecure-key-not-for-production-" + "x" * 20
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")

@@ -40,8 +40,13 @@ class OccasionAdmin(admin.ModelAdmin):
 @admin.register(m.AwardType)
 class AwardTypeAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "level", "category", "coefficient_individual", "coefficient_collective",
-        "requires_council", "vote_threshold_percent",
+        "name",
+        "level",
+        "category",
+        "coefficient_individual",
+        "coefficient_collective",
+        "requires_council",
+        "vote_threshold_percent",
     ]
 
 

@@ -69,7 +69,12 @@ def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
         units[code], _ = Unit.objects.get_or_create(
             authority=authority,
             code=code,
-            defaults={"name": name, "kind": kind, "criteria_group": groups.get(group), "is_reviewing_office": reviewing},
+            defaults={
+                "name": name,
+                "kind": kind,
+                "criteria_group": groups.get(group),
+                "is_reviewing_office": reviewing,
+            },
         )
     User = get_user_model()
     made = 0
@@ -78,7 +83,8 @@ def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
         nonlocal made
         first, _, last = full_name.rpartition(" ")
         u, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": last, "last_name": first, "email": f"{username}@vinhthong.local"}
+            username=username,
+            defaults={"first_name": last, "last_name": first, "email": f"{username}@vinhthong.local"},
         )
         if created:
             u.set_password(DEMO_PASSWORD)
@@ -91,17 +97,24 @@ def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
         if role == Role.ADMIN:
             User.objects.filter(pk=u.pk).update(is_staff=True, is_superuser=True)
         RoleAssignment.objects.get_or_create(
-            user=u, authority=authority, role=role,
+            user=u,
+            authority=authority,
+            role=role,
             defaults={"unit": units.get(unit_code) if unit_code else None, "title": title},
         )
     for username, name, unit_code, title in COUNCIL:
         u = user(username, name)
         RoleAssignment.objects.get_or_create(
-            user=u, authority=authority, role=Role.COUNCIL_MEMBER, defaults={"unit": units[unit_code], "title": title}
+            user=u,
+            authority=authority,
+            role=Role.COUNCIL_MEMBER,
+            defaults={"unit": units[unit_code], "title": title},
         )
     for unit_code, kind, name, position, gender, women in NOMINEES:
         Nominee.objects.get_or_create(
-            unit=units[unit_code], kind=kind, name=name,
+            unit=units[unit_code],
+            kind=kind,
+            name=name,
             defaults={"position": position, "gender": gender, "women_percent": women},
         )
     return {"units": len(units), "users": made}

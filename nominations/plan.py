@@ -68,18 +68,78 @@ CRITERIA_GROUPS = [
 # code, name, level, decided_by, category, (collective, individual, household allowed),
 # coefficient individual, coefficient collective, council threshold % (None = majority), quota_limited
 AWARD_TYPES = [
-    ("giay-khen-xa", "Giấy khen của Chủ tịch UBND xã", AwardLevel.COMMUNE, "Chủ tịch UBND xã", "merit",
-     (True, True, True), "0.3", "0.6", None, True),
-    ("chien-si-thi-dua-co-so", "Chiến sĩ thi đua cơ sở", AwardLevel.COMMUNE, "Chủ tịch UBND xã", "title",
-     (False, True, False), "1.0", "0", "80", False),
-    ("bang-khen-tinh", "Bằng khen của Chủ tịch UBND tỉnh", AwardLevel.PROVINCE, "Chủ tịch UBND tỉnh", "merit",
-     (True, True, True), "1.5", "3.0", None, True),
-    ("co-thi-dua-tinh", "Cờ thi đua của UBND tỉnh", AwardLevel.PROVINCE, "UBND tỉnh", "title",
-     (True, False, False), "0", "8.0", "80", True),
-    ("chien-si-thi-dua-tinh", "Chiến sĩ thi đua cấp tỉnh", AwardLevel.PROVINCE, "Chủ tịch UBND tỉnh", "title",
-     (False, True, False), "3.0", "0", "90", False),
-    ("khen-thuong-nha-nuoc", "Khen thưởng cấp Nhà nước (Hướng dẫn 3751/HD-BNV)", AwardLevel.STATE,
-     "Thủ tướng Chính phủ / Chủ tịch nước", "merit", (True, True, False), "0", "0", None, False),
+    (
+        "giay-khen-xa",
+        "Giấy khen của Chủ tịch UBND xã",
+        AwardLevel.COMMUNE,
+        "Chủ tịch UBND xã",
+        "merit",
+        (True, True, True),
+        "0.3",
+        "0.6",
+        None,
+        True,
+    ),
+    (
+        "chien-si-thi-dua-co-so",
+        "Chiến sĩ thi đua cơ sở",
+        AwardLevel.COMMUNE,
+        "Chủ tịch UBND xã",
+        "title",
+        (False, True, False),
+        "1.0",
+        "0",
+        "80",
+        False,
+    ),
+    (
+        "bang-khen-tinh",
+        "Bằng khen của Chủ tịch UBND tỉnh",
+        AwardLevel.PROVINCE,
+        "Chủ tịch UBND tỉnh",
+        "merit",
+        (True, True, True),
+        "1.5",
+        "3.0",
+        None,
+        True,
+    ),
+    (
+        "co-thi-dua-tinh",
+        "Cờ thi đua của UBND tỉnh",
+        AwardLevel.PROVINCE,
+        "UBND tỉnh",
+        "title",
+        (True, False, False),
+        "0",
+        "8.0",
+        "80",
+        True,
+    ),
+    (
+        "chien-si-thi-dua-tinh",
+        "Chiến sĩ thi đua cấp tỉnh",
+        AwardLevel.PROVINCE,
+        "Chủ tịch UBND tỉnh",
+        "title",
+        (False, True, False),
+        "3.0",
+        "0",
+        "90",
+        False,
+    ),
+    (
+        "khen-thuong-nha-nuoc",
+        "Khen thưởng cấp Nhà nước (Hướng dẫn 3751/HD-BNV)",
+        AwardLevel.STATE,
+        "Thủ tướng Chính phủ / Chủ tịch nước",
+        "merit",
+        (True, True, False),
+        "0",
+        "0",
+        None,
+        False,
+    ),
 ]
 
 YEARS = range(2026, 2031)
@@ -198,7 +258,9 @@ def seed_plan() -> dict[str, int]:
     authority, new = Authority.objects.get_or_create(code=AUTHORITY["code"], defaults=AUTHORITY)
     created["authority"] += new
     movement, new = Movement.objects.get_or_create(
-        authority=authority, code=MOVEMENT["code"], defaults={k: v for k, v in MOVEMENT.items() if k != "code"}
+        authority=authority,
+        code=MOVEMENT["code"],
+        defaults={k: v for k, v in MOVEMENT.items() if k != "code"},
     )
     created["movement"] += new
     for number, name in CONTENT_AREAS:
@@ -271,7 +333,8 @@ def seed_plan() -> dict[str, int]:
         created["rules"] += new
     for amount, start_on, end_on, ref in BASE_SALARIES:
         _r, new = BaseSalary.objects.get_or_create(
-            effective_from=start_on, defaults={"amount": amount, "effective_to": end_on, "legal_reference": ref}
+            effective_from=start_on,
+            defaults={"amount": amount, "effective_to": end_on, "legal_reference": ref},
         )
         created["rules"] += new
     for order, (citation, start_on, end_on) in enumerate(LEGAL_BASES):
@@ -282,6 +345,8 @@ def seed_plan() -> dict[str, int]:
         )
         created["rules"] += new
     for day, name, working in holidays_rows(range(2026, 2032)):
-        _r, new = PublicHoliday.objects.get_or_create(date=day, defaults={"name": name, "is_working_day": working})
+        _r, new = PublicHoliday.objects.get_or_create(
+            date=day, defaults={"name": name, "is_working_day": working}
+        )
         created["holidays"] += new
     return created

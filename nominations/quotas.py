@@ -15,7 +15,9 @@ class QuotaFull(Exception):
 
 def quota_for(dossier: Dossier) -> QuotaLedger | None:
     return QuotaLedger.objects.filter(
-        occasion_id=dossier.occasion_id, award_type_id=dossier.award_type_id, nominee_kind=dossier.nominee_kind
+        occasion_id=dossier.occasion_id,
+        award_type_id=dossier.award_type_id,
+        nominee_kind=dossier.nominee_kind,
     ).first()
 
 

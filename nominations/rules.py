@@ -105,7 +105,9 @@ def council_rule_on(authority_id: int, on: dt.date) -> CouncilRule:
         .first()
     )
     if row is None:
-        raise RuleMissing(_("No council rule is configured for %(date)s.") % {"date": on.strftime("%d/%m/%Y")})
+        raise RuleMissing(
+            _("No council rule is configured for %(date)s.") % {"date": on.strftime("%d/%m/%Y")}
+        )
     return row
 
 

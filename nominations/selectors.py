@@ -11,14 +11,18 @@ def authorities_for(user: Any) -> list[int]:
     if user.is_superuser:
         return list(Authority.objects.values_list("pk", flat=True))
     return list(
-        RoleAssignment.objects.filter(user=user, active=True).values_list("authority_id", flat=True).distinct()
+        RoleAssignment.objects.filter(user=user, active=True)
+        .values_list("authority_id", flat=True)
+        .distinct()
     )
 
 
 def movement_overview(*, user: Any) -> dict[str, Any]:
     authority_ids = authorities_for(user)
     movements = list(
-        Movement.objects.filter(authority_id__in=authority_ids).select_related("authority").order_by("starts_on")
+        Movement.objects.filter(authority_id__in=authority_ids)
+        .select_related("authority")
+        .order_by("starts_on")
     )
     quotas = list(
         QuotaLedger.objects.filter(occasion__movement__in=movements)

@@ -176,7 +176,9 @@ class DossierLifecycle:
     def council_reject(self) -> None:
         pass
 
-    @transition(field="status", source=S.COUNCIL_APPROVED, target=S.DECISION_PREPARED, conditions=ADVANCE_GUARDS)
+    @transition(
+        field="status", source=S.COUNCIL_APPROVED, target=S.DECISION_PREPARED, conditions=ADVANCE_GUARDS
+    )
     def prepare_decision(self) -> None:
         pass
 
@@ -184,7 +186,9 @@ class DossierLifecycle:
     def sign(self) -> None:
         pass
 
-    @transition(field="status", source=S.SIGNED, target=S.AWARDED, conditions=[nominee_not_on_hold, commune_route])
+    @transition(
+        field="status", source=S.SIGNED, target=S.AWARDED, conditions=[nominee_not_on_hold, commune_route]
+    )
     def award(self) -> None:
         pass
 
@@ -280,9 +284,7 @@ def blocking_reasons(dossier: Dossier, transition_name: str) -> list[str]:
     t = meta.get_transition(state)
     if t is None:
         label = DossierStatus(state).label if state in DossierStatus.values else state
-        return [
-            gettext("This action is not possible while the dossier is “%(state)s”.") % {"state": label}
-        ]
+        return [gettext("This action is not possible while the dossier is “%(state)s”.") % {"state": label}]
     reasons = []
     for cond in t.conditions:
         if not cond(dossier):

@@ -59,7 +59,9 @@ def main() -> int:
     text = ENTRY.sub(fill, text)
     # Nothing is fuzzy once a human translation from the parts is in place.
     text = text.replace("#, fuzzy\n", "")
-    text = text.replace('"Content-Type: text/plain; charset=CHARSET\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"')
+    text = text.replace(
+        '"Content-Type: text/plain; charset=CHARSET\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"'
+    )
     po.write_text(text, encoding="utf-8")
     for msgid in missing:
         print("untranslated:", msgid, file=sys.stderr)

@@ -22,7 +22,9 @@ def proposer_for(unit: Unit, username: str | None = None):
     User = get_user_model()
     name = username or f"p-{unit.code}"
     user, _ = User.objects.get_or_create(username=name)
-    RoleAssignment.objects.get_or_create(user=user, authority=unit.authority, role=Role.PROPOSER, defaults={"unit": unit})
+    RoleAssignment.objects.get_or_create(
+        user=user, authority=unit.authority, role=Role.PROPOSER, defaults={"unit": unit}
+    )
     return user
 
 

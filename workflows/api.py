@@ -54,7 +54,11 @@ def on_action_error(request: HttpRequest, exc: ActionError):
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
-    body = {"code": "validation_error", "message": _("The request is not valid."), "details": {"errors": exc.errors}}
+    body = {
+        "code": "validation_error",
+        "message": _("The request is not valid."),
+        "details": {"errors": exc.errors},
+    }
     return api.create_response(request, body, status=422)
 
 
@@ -186,7 +190,12 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
 }
 
 router = Router(tags=["dossiers"])
@@ -195,7 +204,10 @@ PAGE_MAX = 100
 
 @router.get("/dossiers", response={200: DossierPage, **ERRORS})
 def list_dossiers(
-    request: HttpRequest, status: str | None = None, occasion: str | None = None, after: int | None = None,
+    request: HttpRequest,
+    status: str | None = None,
+    occasion: str | None = None,
+    after: int | None = None,
     limit: int = 50,
 ):
     """Dossiers in the caller's scope, newest id first; keyset pagination with `after`."""
@@ -228,7 +240,9 @@ def get_dossier(request: HttpRequest, dossier_id: int):
 def update_dossier(request: HttpRequest, dossier_id: int, payload: DossierPatch):
     changes = payload.dict(exclude_unset=True)
     expected = changes.pop("expected_version")
-    actions.dossier_update(actor=request.user, dossier_id=dossier_id, expected_version=expected, changes=changes)
+    actions.dossier_update(
+        actor=request.user, dossier_id=dossier_id, expected_version=expected, changes=changes
+    )
     return DossierOut.of(dossier_for(request.user, dossier_id))
 
 
@@ -238,8 +252,14 @@ def dossier_history(request: HttpRequest, dossier_id: int):
     events = AuditEvent.objects.filter(dossier_id=d.pk).order_by("chain_seq")
     return [
         {
-            "seq": e.chain_seq, "at": e.at, "actor": e.actor_name, "action": e.action, "from_state": e.from_state,
-            "to_state": e.to_state, "payload": e.payload, "hash": e.hash,
+            "seq": e.chain_seq,
+            "at": e.at,
+            "actor": e.actor_name,
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "payload": e.payload,
+            "hash": e.hash,
         }
         for e in events
     ]
@@ -247,13 +267,21 @@ def dossier_history(request: HttpRequest, dossier_id: int):
 
 def _with_reason(fn):
     return lambda user, did, body, key: fn(
-        actor=user, dossier_id=did, expected_version=body.expected_version, reason=body.reason, idempotency_key=key
+        actor=user,
+        dossier_id=did,
+        expected_version=body.expected_version,
+        reason=body.reason,
+        idempotency_key=key,
     )
 
 
 def _plain(fn):
     return lambda user, did, body, key: fn(
-        actor=user, dossier_id=did, expected_version=body.expected_version, idempotency_key=key, note=body.note
+        actor=user,
+        dossier_id=did,
+        expected_version=body.expected_version,
+        idempotency_key=key,
+        note=body.note,
     )
 
 
@@ -271,16 +299,30 @@ ACTIONS = {
     "hold": _with_reason(actions.dossier_hold),
     "revoke": _with_reason(actions.dossier_revoke),
     "return": lambda user, did, body, key: actions.dossier_return(
-        actor=user, dossier_id=did, expected_version=body.expected_version, reason=body.reason,
-        field_notes=body.field_notes, idempotency_key=key,
+        actor=user,
+        dossier_id=did,
+        expected_version=body.expected_version,
+        reason=body.reason,
+        field_notes=body.field_notes,
+        idempotency_key=key,
     ),
     "award": lambda user, did, body, key: actions.dossier_award(
-        actor=user, dossier_id=did, expected_version=body.expected_version, decision_number=body.decision_number,
-        golden_book_number=body.golden_book_number, idempotency_key=key,
+        actor=user,
+        dossier_id=did,
+        expected_version=body.expected_version,
+        decision_number=body.decision_number,
+        golden_book_number=body.golden_book_number,
+        idempotency_key=key,
     ),
     "province_result": lambda user, did, body, key: actions.dossier_province_result(
-        actor=user, dossier_id=did, expected_version=body.expected_version, result=body.result,
-        decision_number=body.decision_number, decided_on=body.decided_on, reason=body.reason, idempotency_key=key,
+        actor=user,
+        dossier_id=did,
+        expected_version=body.expected_version,
+        result=body.result,
+        decision_number=body.decision_number,
+        decided_on=body.decided_on,
+        reason=body.reason,
+        idempotency_key=key,
     ),
 }
 
@@ -312,9 +354,15 @@ def council_results(request: HttpRequest, payload: CouncilResultIn):
 # What each role acts on, by status: the API inbox (the web inbox adds claims and deadlines).
 INBOX_STATES = {
     "proposer": [DossierStatus.DRAFT, DossierStatus.RETURNED],
-    "reviewer": [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.APPRAISED,
-                 DossierStatus.COUNCIL_APPROVED, DossierStatus.SIGNED, DossierStatus.SUBMITTED_TO_PROVINCE,
-                 DossierStatus.PROVINCE_RETURNED],
+    "reviewer": [
+        DossierStatus.SUBMITTED,
+        DossierStatus.RECEIVED,
+        DossierStatus.APPRAISED,
+        DossierStatus.COUNCIL_APPROVED,
+        DossierStatus.SIGNED,
+        DossierStatus.SUBMITTED_TO_PROVINCE,
+        DossierStatus.PROVINCE_RETURNED,
+    ],
     "office_head": [DossierStatus.SUBMITTED, DossierStatus.RECEIVED, DossierStatus.APPRAISED],
     "secretary": [DossierStatus.ON_AGENDA],
     "council_member": [DossierStatus.ON_AGENDA],
@@ -330,7 +378,9 @@ def inbox(request: HttpRequest, after: int | None = None, limit: int = 50):
     from nominations.models import RoleAssignment
 
     limit = max(1, min(limit, PAGE_MAX))
-    roles = RoleAssignment.objects.filter(user=request.user, active=True).values_list("authority_id", "role", "unit_id")
+    roles = RoleAssignment.objects.filter(user=request.user, active=True).values_list(
+        "authority_id", "role", "unit_id"
+    )
     wanted = Q(pk__in=[])
     for authority_id, role, unit_id in roles:
         states = INBOX_STATES.get(role)
@@ -351,15 +401,20 @@ def inbox(request: HttpRequest, after: int | None = None, limit: int = 50):
 
 @router.get("/quotas", response={200: list[QuotaOut], **ERRORS}, tags=["quotas"])
 def quotas(request: HttpRequest, occasion: str | None = None):
-    qs = QuotaLedger.objects.filter(occasion__movement__authority_id__in=authorities_for(request.user)).select_related(
-        "occasion", "award_type"
-    )
+    qs = QuotaLedger.objects.filter(
+        occasion__movement__authority_id__in=authorities_for(request.user)
+    ).select_related("occasion", "award_type")
     if occasion:
         qs = qs.filter(occasion__code=occasion)
     return [
         {
-            "id": q.pk, "occasion": q.occasion.code, "award_type": q.award_type.code, "nominee_kind": q.nominee_kind,
-            "limit": q.limit, "used": q.used, "remaining": q.remaining,
+            "id": q.pk,
+            "occasion": q.occasion.code,
+            "award_type": q.award_type.code,
+            "nominee_kind": q.nominee_kind,
+            "limit": q.limit,
+            "used": q.used,
+            "remaining": q.remaining,
         }
         for q in qs.order_by("occasion__year", "occasion__kind", "award_type__order", "nominee_kind")
     ]

@@ -20,7 +20,9 @@ def dossier_scope(user: Any) -> Q:
     if user.is_superuser:
         return Q()
     scope = Q(pk__in=[])
-    rows = RoleAssignment.objects.filter(user=user, active=True).values_list("authority_id", "role", "unit_id")
+    rows = RoleAssignment.objects.filter(user=user, active=True).values_list(
+        "authority_id", "role", "unit_id"
+    )
     for authority_id, role, unit_id in rows:
         if role in READ_ALL_ROLES:
             scope |= Q(authority_id=authority_id)

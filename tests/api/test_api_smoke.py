@@ -19,12 +19,20 @@ def test_token_client_submits_and_gets_json_errors(demo, client):
     d = f.draft(actor=demo["donvi"], unit=unit, nominee_obj=unit.nominees.get(name="Nguyễn Văn An"))
     _tok, raw = ApiToken.issue(user=demo["donvi"], name="test")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    r = client.post(f"/api/v1/dossiers/{d.pk}/actions/submit", {"expected_version": 1},
-                    content_type="application/json", **auth)
+    r = client.post(
+        f"/api/v1/dossiers/{d.pk}/actions/submit",
+        {"expected_version": 1},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "submitted" and r.json()["version"] == 2
-    again = client.post(f"/api/v1/dossiers/{d.pk}/actions/submit", {"expected_version": 1},
-                        content_type="application/json", **auth)
+    again = client.post(
+        f"/api/v1/dossiers/{d.pk}/actions/submit",
+        {"expected_version": 1},
+        content_type="application/json",
+        **auth,
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "stale_version"
     spec = client.get("/api/v1/openapi.json", **auth)

@@ -41,7 +41,7 @@ from ..canonical import canonical_bytes, sha256_hex
 from ..errors import ActionError, not_allowed, not_found
 from ..ledger import ledger_append
 from ..models import IdempotencyRecord
-from ..permissions import OFFICE_ROLES, may_act, roles_of
+from ..permissions import may_act, roles_of
 from ..selectors import dossier_scope
 
 S = DossierStatus
@@ -68,7 +68,9 @@ EDITABLE_FIELDS = ("achievement_summary", "criteria_group_id", "content_area_ids
 def content_hash(dossier: Dossier) -> str:
     """Hash of what a user sees of the dossier: recorded with each event as "what the actor saw"."""
     attachments = list(
-        dossier.attachments.filter(removed_in_version__isnull=True).order_by("id").values_list("sha256", flat=True)
+        dossier.attachments.filter(removed_in_version__isnull=True)
+        .order_by("id")
+        .values_list("sha256", flat=True)
     )
     areas = sorted(dossier.content_areas.values_list("number", flat=True))
     return sha256_hex(
@@ -90,7 +92,9 @@ def content_hash(dossier: Dossier) -> str:
 
 
 def users_with_roles(authority_id: int, roles: Iterable[str], *, unit_id: int | None = None) -> list[int]:
-    qs = RoleAssignment.objects.filter(authority_id=authority_id, role__in=list(roles), active=True, user__is_active=True)
+    qs = RoleAssignment.objects.filter(
+        authority_id=authority_id, role__in=list(roles), active=True, user__is_active=True
+    )
     if unit_id is not None:
         qs = qs.filter(unit_id=unit_id)
     return list(qs.values_list("user_id", flat=True).distinct())
@@ -229,7 +233,8 @@ def _notify_move(actor: Any, dossier: Dossier, move: Move, payload: dict[str, An
     notify(
         recipients=sorted(recipients),
         kind=move.kind,
-        title=move.title or _("%(nominee)s: %(status)s") % {"nominee": dossier.nominee.name, "status": status_label},
+        title=move.title
+        or _("%(nominee)s: %(status)s") % {"nominee": dossier.nominee.name, "status": status_label},
         body=str(body),
         url=f"/dossiers/{dossier.pk}/",
         data={"dossier_id": dossier.pk, "status": str(dossier.status), "version": dossier.version},
@@ -265,7 +270,10 @@ def _validate_links(
         errors["nominee_id"] = _("The nominee does not belong to this unit.")
     elif not award_type.allows(nominee.kind):
         errors["award_type_id"] = _("This award type does not accept this kind of nominee.")
-    if criteria_group_id and not CriteriaGroup.objects.filter(pk=criteria_group_id, movement=occasion.movement_id).exists():
+    if (
+        criteria_group_id
+        and not CriteriaGroup.objects.filter(pk=criteria_group_id, movement=occasion.movement_id).exists()
+    ):
         errors["criteria_group_id"] = _("Unknown criteria group.")
     if errors:
         raise ActionError("validation_error", " ".join(errors.values()), details={"fields": errors})
@@ -275,7 +283,9 @@ def _content_areas(ids: Iterable[int], movement_id: int) -> list[ContentArea]:
     ids = list(dict.fromkeys(int(i) for i in ids))
     areas = list(ContentArea.objects.filter(pk__in=ids, movement_id=movement_id))
     if len(areas) != len(ids):
-        raise ActionError("validation_error", _("Unknown content area."), details={"field": "content_area_ids"})
+        raise ActionError(
+            "validation_error", _("Unknown content area."), details={"field": "content_area_ids"}
+        )
     return areas
 
 
@@ -300,7 +310,11 @@ def dossier_create(
         if occasion is None or award_type is None or nominee is None:
             raise ActionError("validation_error", _("Choose an occasion, an award type and a nominee."))
         _validate_links(
-            unit=unit, occasion=occasion, award_type=award_type, nominee=nominee, criteria_group_id=criteria_group_id
+            unit=unit,
+            occasion=occasion,
+            award_type=award_type,
+            nominee=nominee,
+            criteria_group_id=criteria_group_id,
         )
         areas = _content_areas(content_area_ids, occasion.movement_id)
         dossier = Dossier(
@@ -346,9 +360,7 @@ def dossier_update(*, actor: Any, dossier_id: int, expected_version: int, change
             raise not_allowed()
         _check_version(dossier, expected_version)
         if dossier.status not in (S.DRAFT, S.RETURNED):
-            raise ActionError(
-                "invalid_transition", _("Only a draft or a returned dossier can be edited.")
-            )
+            raise ActionError("invalid_transition", _("Only a draft or a returned dossier can be edited."))
         seen = content_hash(dossier)
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
@@ -359,7 +371,12 @@ def dossier_update(*, actor: Any, dossier_id: int, expected_version: int, change
                 dossier.achievement_summary = new
         if "criteria_group_id" in changes:
             new_cg = changes["criteria_group_id"] or None
-            if new_cg and not CriteriaGroup.objects.filter(pk=new_cg, movement=dossier.occasion.movement_id).exists():
+            if (
+                new_cg
+                and not CriteriaGroup.objects.filter(
+                    pk=new_cg, movement=dossier.occasion.movement_id
+                ).exists()
+            ):
                 raise ActionError("validation_error", _("Unknown criteria group."))
             if new_cg != dossier.criteria_group_id:
                 before["criteria_group_id"], after["criteria_group_id"] = dossier.criteria_group_id, new_cg
@@ -408,7 +425,9 @@ def dossier_submit(
         actor=actor,
         dossier_id=dossier_id,
         expected_version=expected_version,
-        move=Move("submit" if transition == "submit" else "resubmit", transition, OFFICE, kind="task_waiting"),
+        move=Move(
+            "submit" if transition == "submit" else "resubmit", transition, OFFICE, kind="task_waiting"
+        ),
         idempotency_key=idempotency_key,
         payload={"note": note} if note else None,
         after=stamp,
@@ -435,7 +454,9 @@ def dossier_return(
         actor=actor,
         dossier_id=dossier_id,
         expected_version=expected_version,
-        move=Move("return_for_supplement", "return_for_supplement", notify_unit=True, kind="dossier_returned"),
+        move=Move(
+            "return_for_supplement", "return_for_supplement", notify_unit=True, kind="dossier_returned"
+        ),
         idempotency_key=idempotency_key,
         payload={"reason": reason, "field_notes": notes},
         after=keep_reason,
@@ -463,9 +484,16 @@ def dossier_receive(
     )
 
 
-def _simple(action: str, transition: str, *, roles: tuple[str, ...] = (), unit: bool = False, kind: str = "dossier"):
+def _simple(
+    action: str, transition: str, *, roles: tuple[str, ...] = (), unit: bool = False, kind: str = "dossier"
+):
     def run(
-        *, actor: Any, dossier_id: int, expected_version: int, idempotency_key: str | None = None, note: str = ""
+        *,
+        actor: Any,
+        dossier_id: int,
+        expected_version: int,
+        idempotency_key: str | None = None,
+        note: str = "",
     ) -> Dossier:
         return _perform(
             actor=actor,
@@ -481,8 +509,12 @@ def _simple(action: str, transition: str, *, roles: tuple[str, ...] = (), unit: 
 
 
 dossier_appraise = _simple("appraise", "appraise", roles=OFFICE, kind="task_waiting")
-dossier_put_on_agenda = _simple("put_on_agenda", "put_on_agenda", roles=(Role.SECRETARY,), kind="task_waiting")
-dossier_prepare_decision = _simple("prepare_decision", "prepare_decision", roles=(Role.CHAIR,), kind="task_waiting")
+dossier_put_on_agenda = _simple(
+    "put_on_agenda", "put_on_agenda", roles=(Role.SECRETARY,), kind="task_waiting"
+)
+dossier_prepare_decision = _simple(
+    "prepare_decision", "prepare_decision", roles=(Role.CHAIR,), kind="task_waiting"
+)
 dossier_release_hold = _simple("release_hold", "release_hold", roles=OFFICE, unit=True)
 
 
@@ -597,7 +629,9 @@ def dossier_award(
     """A signed commune-level decision takes effect for this dossier."""
     decision_number = (decision_number or "").strip()
     if not decision_number:
-        raise ActionError("validation_error", _("The decision number is required."), details={"field": "decision_number"})
+        raise ActionError(
+            "validation_error", _("The decision number is required."), details={"field": "decision_number"}
+        )
 
     def amount(d: Dossier, payload: dict[str, Any]) -> None:
         value = reward_amount
@@ -641,9 +675,13 @@ def dossier_province_result(
     if result == "approved":
         if not decision_number.strip():
             raise ActionError(
-                "validation_error", _("The province's decision number is required."), details={"field": "decision_number"}
+                "validation_error",
+                _("The province's decision number is required."),
+                details={"field": "decision_number"},
             )
-        payload.update(decision_number=decision_number.strip(), decided_on=decided_on.isoformat() if decided_on else "")
+        payload.update(
+            decision_number=decision_number.strip(), decided_on=decided_on.isoformat() if decided_on else ""
+        )
     else:
         payload["reason"] = _require_reason(reason)
 
@@ -688,7 +726,9 @@ def _check_tally(t: dict[str, Any], members_all: int) -> dict[str, int]:
     try:
         counts = {k: int(t[k]) for k in ("issued", "returned", "valid", "agreeing")}
     except (KeyError, TypeError, ValueError) as exc:
-        raise ActionError("validation_error", _("Each vote count needs ballots issued, returned, valid and agreeing.")) from exc
+        raise ActionError(
+            "validation_error", _("Each vote count needs ballots issued, returned, valid and agreeing.")
+        ) from exc
     if min(counts.values()) < 0:
         raise ActionError("validation_error", _("Vote counts cannot be negative."))
     if counts["issued"] > members_all:
@@ -727,7 +767,8 @@ def council_result_record(
         if members_present < 0 or members_present > members_all:
             raise ActionError(
                 "validation_error",
-                _("Members present (%(p)s) cannot exceed the council's %(n)s members.") % {"p": members_present, "n": members_all},
+                _("Members present (%(p)s) cannot exceed the council's %(n)s members.")
+                % {"p": members_present, "n": members_all},
             )
         rule = rules.council_rule_on(authority_id, held_on)
         quorum = rule.award_quorum_percent if decides_awards else rule.quorum_percent
@@ -793,7 +834,9 @@ def council_result_record(
                 key = _rank_key(c)[:2]
                 if cut_key is not None and key == cut_key == next_key:
                     c.outcome = CouncilOutcome.TIE_TO_CHAIR
-                    c.reason = _("Tied at the last seat of “%(quota)s”: the chair decides.") % {"quota": quota}
+                    c.reason = _("Tied at the last seat of “%(quota)s”: the chair decides.") % {
+                        "quota": quota
+                    }
                 elif i < seats:
                     c.outcome = CouncilOutcome.APPROVED
                 else:
@@ -850,8 +893,15 @@ def _council_apply(
         d.council_reject()
         d.outcome_note = str(c.reason)
     else:  # tie: stays on the agenda until the chair decides
-        ledger_append(actor=actor, action="council_tie", dossier=d, from_state=from_state, to_state=from_state,
-                      payload=payload, seen_hash=seen)
+        ledger_append(
+            actor=actor,
+            action="council_tie",
+            dossier=d,
+            from_state=from_state,
+            to_state=from_state,
+            payload=payload,
+            seen_hash=seen,
+        )
         notify(
             recipients=users_with_roles(d.authority_id, [Role.CHAIR]),
             kind="tie_to_chair",
@@ -864,12 +914,21 @@ def _council_apply(
     _set_due(d)
     d.version += 1
     d.save(update_fields=["status", "version", "updated_at", "due_on", "outcome_note"])
-    ledger_append(actor=actor, action="council_record", dossier=d, from_state=from_state, to_state=str(d.status),
-                  payload=payload, seen_hash=seen)
+    ledger_append(
+        actor=actor,
+        action="council_record",
+        dossier=d,
+        from_state=from_state,
+        to_state=str(d.status),
+        payload=payload,
+        seen_hash=seen,
+    )
     _notify_move(actor, d, Move("council_record", "", OFFICE, True, "result_recorded"), payload)
 
 
-def council_tie_break(*, actor: Any, chosen_ids: Iterable[int], candidate_ids: Iterable[int]) -> list[dict[str, Any]]:
+def council_tie_break(
+    *, actor: Any, chosen_ids: Iterable[int], candidate_ids: Iterable[int]
+) -> list[dict[str, Any]]:
     """The chair settles a tie at the quota limit: chosen dossiers take the seats, the rest are over quota."""
     chosen = {int(i) for i in chosen_ids}
     candidates = sorted({int(i) for i in candidate_ids})
@@ -890,7 +949,10 @@ def council_tie_break(*, actor: Any, chosen_ids: Iterable[int], candidate_ids: I
                 raise not_allowed()
             last = d.council_tallies.order_by("-recorded_at", "-id").first()
             if d.status != S.ON_AGENDA or last is None or last.outcome != CouncilOutcome.TIE_TO_CHAIR:
-                raise ActionError("invalid_transition", _("%(nominee)s is not awaiting a tie decision.") % {"nominee": d.nominee.name})
+                raise ActionError(
+                    "invalid_transition",
+                    _("%(nominee)s is not awaiting a tie decision.") % {"nominee": d.nominee.name},
+                )
         for d in locked:
             last = d.council_tallies.order_by("-recorded_at", "-id").first()
             assert last is not None

@@ -9,4 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = seed_demo()
-        self.stdout.write(self.style.SUCCESS(_("Demo data ready (%(units)s units, %(users)s new users).") % result))
+        self.stdout.write(
+            self.style.SUCCESS(_("Demo data ready (%(units)s units, %(users)s new users).") % result)
+        )
