@@ -474,6 +474,9 @@ class QuotaSeat(models.Model):
         verbose_name = _("quota seat")
         verbose_name_plural = _("quota seats")
 
+    def __str__(self) -> str:
+        return f"{self.quota} ← {self.dossier_id}"
+
 
 class AttachmentKind(models.TextChoices):
     ACHIEVEMENT_REPORT = "achievement_report", _("Achievement report")
@@ -678,6 +681,9 @@ class CouncilTally(models.Model):
             models.CheckConstraint(condition=Q(members_present__lte=F("members_all")), name="tally_present_le_all"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.agreeing}/{self.members_all}"
+
     @property
     def agreeing_percent(self) -> Decimal:
         if not self.members_all:
@@ -843,3 +849,220 @@ class Recusal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} · {self.dossier_id} · {self.member_id}"
+
+
+# --- Decisions, signatures and submissions to the province (DOMAIN.md §5) --------------------------
+
+
+class DecisionKind(models.TextChoices):
+    AWARD = "award", _("Award decision")
+    SUBMISSION = "submission", _("Submission to the province")
+    REVOCATION = "revocation", _("Revocation decision")
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    NUMBERED = "numbered", _("Numbered")
+    SIGNED = "signed", _("Signed")
+    ISSUED = "issued", _("Issued")
+    REVOKED = "revoked", _("Revoked")
+
+
+class SignerTitle(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    DEPUTY = "deputy", _("Vice-chair signing for the chair (KT. CHỦ TỊCH)")
+
+
+# Document series: "QĐ" decisions, "TTr" submissions, "SV" golden-book entries.
+SERIES_BY_KIND = {DecisionKind.AWARD: "QĐ", DecisionKind.REVOCATION: "QĐ", DecisionKind.SUBMISSION: "TTr"}
+GOLDEN_BOOK_SERIES = "SV"
+FROZEN_DECISION_STATES = frozenset({DecisionStatus.SIGNED, DecisionStatus.ISSUED, DecisionStatus.REVOKED})
+
+
+class DocumentCounter(models.Model):
+    """The last number issued in one series for one authority and year; locked while a number is taken,
+    so numbers are sequential with no gap and no duplicate (a rolled-back issue gives its number back)."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="document_counters")
+    year = models.PositiveSmallIntegerField(_("year"))
+    series = models.CharField(_("series"), max_length=10)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year", "series"], name="document_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} · {self.series} · {self.year}: {self.last_number}"
+
+
+class Decision(models.Model):
+    """An award decision, a submission (tờ trình) to the province, or the decision revoking an award.
+
+    Once signed it is frozen: the PDF's SHA-256, the signature and the number never change again; any
+    later change needs a new decision (a revocation)."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="decisions")
+    occasion = models.ForeignKey(Occasion, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
+    series = models.CharField(_("series"), max_length=10, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT, db_index=True
+    )
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(_("year of the number"), null=True, blank=True)
+    reference = models.CharField(_("document number"), max_length=60, blank=True)
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=500)
+    reason = models.TextField(_("reason"), blank=True)
+    revokes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revocations",
+        verbose_name=_("revokes"),
+    )
+    signer_title = models.CharField(
+        _("signs as"), max_length=20, choices=SignerTitle.choices, default=SignerTitle.CHAIR
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
+    pdf_storage_name = models.CharField(max_length=255, blank=True, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    signature = models.TextField(_("signature (Ed25519, base64)"), blank=True)
+    public_key = models.TextField(_("public key (Ed25519, base64)"), blank=True)
+    key_id = models.CharField(_("key id"), max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    numbered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FROZEN_FIELDS = (
+        "kind", "authority_id", "occasion_id", "number", "number_year", "reference", "issued_on", "subject",
+        "reason", "revokes_id", "signer_title", "signer_id", "signer_name", "pdf_storage_name", "sha256",
+        "signature", "public_key", "key_id", "signed_at",
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "series", "number_year", "number"],
+                condition=Q(number__isnull=False),
+                name="decision_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number_year__isnull=False, issued_on__isnull=False),
+                name="decision_number_has_year_and_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["signed", "issued", "revoked"])
+                | (~Q(signature="") & ~Q(sha256="") & Q(number__isnull=False)),
+                name="decision_signed_has_signature",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_DECISION_STATES
+
+    def save(self, *args, **kwargs):
+        self.series = SERIES_BY_KIND.get(self.kind, "QĐ")
+        if self.pk:
+            stored = type(self).objects.filter(pk=self.pk).values("status", *self.FROZEN_FIELDS).first()
+            if stored and stored["status"] in FROZEN_DECISION_STATES:
+                changed = [f for f in self.FROZEN_FIELDS if stored[f] != getattr(self, f)]
+                if changed:
+                    raise ValidationError(
+                        _("A signed decision cannot be changed (%(fields)s); issue a new decision instead.")
+                        % {"fields": ", ".join(changed)}
+                    )
+        super().save(*args, **kwargs)
+
+
+class ProvinceResult(models.TextChoices):
+    APPROVED = "approved", _("Province approved")
+    RETURNED = "returned", _("Province returned")
+    REJECTED = "rejected", _("Province rejected")
+
+
+class DecisionEntry(models.Model):
+    """One dossier in a decision, with what the document says about it (kept as written)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="entries")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="decision_entries")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    nominee_name = models.CharField(_("name"), max_length=200)
+    nominee_kind = models.CharField(_("nominee kind"), max_length=20, choices=NomineeKind.choices)
+    position = models.CharField(_("position"), max_length=400, blank=True)
+    award_name = models.CharField(_("award (form)"), max_length=200)
+    summary = models.TextField(_("achievement summary"), blank=True)
+    reward_amount = models.PositiveBigIntegerField(_("reward money"), default=0)
+    golden_book_number = models.CharField(_("golden-book number"), max_length=30, blank=True)
+    province_result = models.CharField(
+        _("province result"), max_length=20, choices=ProvinceResult.choices, blank=True
+    )
+    province_decision_number = models.CharField(_("province decision number"), max_length=60, blank=True)
+    province_decided_on = models.DateField(_("province decision date"), null=True, blank=True)
+    province_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("decision entry")
+        verbose_name_plural = _("decision entries")
+        ordering = ["decision", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "dossier"], name="decision_entry_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} · {self.nominee_name}"
+
+
+class SigningKey(models.Model):
+    """A signer's Ed25519 public key. The private key stays in settings.KEYS_DIR, never in the database;
+    a document verifies only against a key registered here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signing_keys")
+    key_id = models.CharField(_("key id"), max_length=64, unique=True)
+    public_key = models.TextField(_("public key (Ed25519, base64)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key_id}"
+
+
+class ProvinceSubmission(models.Model):
+    """The package sent to the province for one signed submission, with the SHA-256 of every file."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="province_submission")
+    package_storage_name = models.CharField(max_length=255, editable=False)
+    package_sha256 = models.CharField("SHA-256", max_length=64)
+    package_size = models.PositiveBigIntegerField(_("size"))
+    manifest = models.JSONField(_("manifest"), default=dict)
+    sent_at = models.DateTimeField(_("sent at"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    external_reference = models.CharField(_("reference in the province's system"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("submission to the province")
+        verbose_name_plural = _("submissions to the province")
+
+    def __str__(self) -> str:
+        return f"{self.decision} · {self.sent_at:%d/%m/%Y}"
