@@ -101,3 +101,45 @@ class ApiToken(models.Model):
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
         return token, raw
+
+
+# --- Queues: the viewflow process of a dossier, and its versions (queues) -----------------------
+
+from viewflow.workflow.models import Process  # noqa: E402 - kept inside this section on purpose
+
+
+class DossierProcess(Process):
+    """The one viewflow process of a dossier (the unique one-to-one makes "one per dossier" a fact)."""
+
+    dossier = models.OneToOneField(
+        "nominations.Dossier", on_delete=models.PROTECT, related_name="process", verbose_name=_("dossier")
+    )
+
+    class Meta:
+        verbose_name = _("dossier process")
+        verbose_name_plural = _("dossier processes")
+
+
+class DossierVersion(models.Model):
+    """What the dossier looked like at one version: every version is kept and can be shown or compared."""
+
+    dossier = models.ForeignKey("nominations.Dossier", on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=30)
+    action = models.CharField(max_length=60)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("dossier version")
+        verbose_name_plural = _("dossier versions")
+        ordering = ["dossier", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "version"], name="dossier_version_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} v{self.version}"
