@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -79,7 +81,7 @@ def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
     User = get_user_model()
     made = 0
 
-    def user(username: str, full_name: str) -> object:
+    def user(username: str, full_name: str) -> Any:
         nonlocal made
         first, _, last = full_name.rpartition(" ")
         u, created = User.objects.get_or_create(

@@ -319,7 +319,7 @@ def seed_plan() -> dict[str, int]:
                 created["quotas"] += new
 
     start = D(2026, 1, 1)
-    _r, new = CouncilRule.objects.get_or_create(
+    _rule, new = CouncilRule.objects.get_or_create(
         authority=authority,
         effective_from=start,
         # 66.66 rather than 66.67 so that exactly two thirds (e.g. 6 of 9) meets the quorum.
@@ -327,25 +327,25 @@ def seed_plan() -> dict[str, int]:
     )
     created["rules"] += new
     for step, days in SLA_DAYS.items():
-        _r, new = SlaRule.objects.get_or_create(
+        _sla, new = SlaRule.objects.get_or_create(
             authority=authority, step=step, effective_from=start, defaults={"working_days": days}
         )
         created["rules"] += new
     for amount, start_on, end_on, ref in BASE_SALARIES:
-        _r, new = BaseSalary.objects.get_or_create(
+        _salary, new = BaseSalary.objects.get_or_create(
             effective_from=start_on,
             defaults={"amount": amount, "effective_to": end_on, "legal_reference": ref},
         )
         created["rules"] += new
     for order, (citation, start_on, end_on) in enumerate(LEGAL_BASES):
-        _r, new = LegalBasis.objects.get_or_create(
+        _basis, new = LegalBasis.objects.get_or_create(
             authority=authority,
             citation=citation,
             defaults={"effective_from": start_on, "effective_to": end_on, "order": order},
         )
         created["rules"] += new
     for day, name, working in holidays_rows(range(2026, 2032)):
-        _r, new = PublicHoliday.objects.get_or_create(
+        _holiday, new = PublicHoliday.objects.get_or_create(
             date=day, defaults={"name": name, "is_working_day": working}
         )
         created["holidays"] += new

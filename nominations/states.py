@@ -70,7 +70,7 @@ class Guard:
         self.reason = reason
         self.__name__ = getattr(check, "__name__", "guard")
 
-    def __call__(self, dossier: Dossier) -> bool:
+    def __call__(self, dossier: Any) -> bool:
         return bool(self.check(dossier))
 
 
@@ -125,8 +125,8 @@ province_route = Guard(
 council_required = Guard(_council_required, _("This award type does not go to the council."))
 council_not_required = Guard(_council_not_required, _("This award type requires a council vote."))
 
-SUBMIT_GUARDS = [window_open, kind_allowed, nominee_not_on_hold, has_summary, has_content_area]
-ADVANCE_GUARDS = [nominee_not_on_hold]
+SUBMIT_GUARDS: list[Any] = [window_open, kind_allowed, nominee_not_on_hold, has_summary, has_content_area]
+ADVANCE_GUARDS: list[Any] = [nominee_not_on_hold]
 
 
 class DossierLifecycle:
@@ -255,16 +255,13 @@ TRANSITION_LABELS: dict[str, Promise] = {
 }
 
 
-def transition_table(model_cls: type) -> list[tuple[str, str, str]]:
+def transition_table(model_cls: Any) -> list[tuple[str, str, str]]:
     """(source, transition name, target) for every edge, read from the FSM itself."""
     field = model_cls._meta.get_field("status")
     edges: list[tuple[str, str, str]] = []
     for t in field.get_all_transitions(model_cls):
         target = t.target
-        if isinstance(target, RETURN_VALUE):
-            targets = list(target.allowed_states or [])
-        else:
-            targets = [target]
+        targets = list(target.allowed_states or []) if isinstance(target, RETURN_VALUE) else [target]
         for tgt in targets:
             if t.source == "*" or tgt is None:
                 continue

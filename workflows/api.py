@@ -378,7 +378,8 @@ def inbox(request: HttpRequest, after: int | None = None, limit: int = 50):
     from nominations.models import RoleAssignment
 
     limit = max(1, min(limit, PAGE_MAX))
-    roles = RoleAssignment.objects.filter(user=request.user, active=True).values_list(
+    user: Any = request.user
+    roles = RoleAssignment.objects.filter(user=user, active=True).values_list(
         "authority_id", "role", "unit_id"
     )
     wanted = Q(pk__in=[])
