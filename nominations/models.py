@@ -910,7 +910,11 @@ class Decision(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=DecisionKind.choices)
     series = models.CharField(_("series"), max_length=10, editable=False)
     status = models.CharField(
-        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=20,
+        choices=DecisionStatus.choices,
+        default=DecisionStatus.DRAFT,
+        db_index=True,
     )
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     number_year = models.PositiveSmallIntegerField(_("year of the number"), null=True, blank=True)
@@ -919,14 +923,22 @@ class Decision(models.Model):
     subject = models.CharField(_("subject"), max_length=500)
     reason = models.TextField(_("reason"), blank=True)
     revokes = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="revocations",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revocations",
         verbose_name=_("revokes"),
     )
     signer_title = models.CharField(
         _("signs as"), max_length=20, choices=SignerTitle.choices, default=SignerTitle.CHAIR
     )
     signer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("signed by"),
     )
     signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
@@ -945,9 +957,25 @@ class Decision(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     FROZEN_FIELDS = (
-        "kind", "authority_id", "occasion_id", "number", "number_year", "reference", "issued_on", "subject",
-        "reason", "revokes_id", "signer_title", "signer_id", "signer_name", "pdf_storage_name", "sha256",
-        "signature", "public_key", "key_id", "signed_at",
+        "kind",
+        "authority_id",
+        "occasion_id",
+        "number",
+        "number_year",
+        "reference",
+        "issued_on",
+        "subject",
+        "reason",
+        "revokes_id",
+        "signer_title",
+        "signer_id",
+        "signer_name",
+        "pdf_storage_name",
+        "sha256",
+        "signature",
+        "public_key",
+        "key_id",
+        "signed_at",
     )
 
     class Meta:
@@ -974,10 +1002,6 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return self.reference or f"{self.get_kind_display()} #{self.pk}"
 
-    @property
-    def is_frozen(self) -> bool:
-        return self.status in FROZEN_DECISION_STATES
-
     def save(self, *args, **kwargs):
         self.series = SERIES_BY_KIND.get(self.kind, "QĐ")
         if self.pk:
@@ -990,6 +1014,10 @@ class Decision(models.Model):
                         % {"fields": ", ".join(changed)}
                     )
         super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in FROZEN_DECISION_STATES
 
 
 class ProvinceResult(models.TextChoices):
