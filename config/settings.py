@@ -124,8 +124,11 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            # A file, not memory, so a live ASGI server process in browser tests sees the same data.
-            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "var" / "test.sqlite3"))},
+            # A file, not memory, so a live ASGI server process in browser tests sees the same data;
+            # one per test process so parallel runs never share it.
+            "TEST": {
+                "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"))
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
