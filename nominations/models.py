@@ -212,11 +212,12 @@ class AwardType(models.Model):
         return self.level == AwardLevel.COMMUNE
 
     def allows(self, kind: str) -> bool:
-        return {
+        by_kind: dict[str, bool] = {
             NomineeKind.COLLECTIVE: self.allows_collective,
             NomineeKind.INDIVIDUAL: self.allows_individual,
             NomineeKind.HOUSEHOLD: self.allows_household,
-        }.get(kind, False)
+        }
+        return by_kind.get(kind, False)
 
     def clean(self) -> None:
         for field in ("coefficient_individual", "coefficient_collective", "household_multiplier"):
