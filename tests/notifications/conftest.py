@@ -115,3 +115,16 @@ def users(django_user_model):
         RoleAssignment.objects.create(user=u, authority=authority, role=Role.REVIEWER)
         made[name] = u
     return made
+
+
+@pytest.fixture(autouse=True)
+def _close_worker_thread_connections():
+    """database_sync_to_async runs ORM calls in asgiref's single worker thread, whose connection
+    (CONN_MAX_AGE > 0) would otherwise keep PostgreSQL from dropping the test database."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    executor = getattr(SyncToAsync, "single_thread_executor", None)
+    if executor is not None:
+        executor.submit(connections.close_all).result(timeout=10)
