@@ -15,11 +15,12 @@ from typing import Any
 GENESIS = "0" * 64
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """The JSON-only form of a value, as it is hashed (sets sorted, decimals and dates as strings)."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        items = [_plain(v) for v in value]
+        items = [plain(v) for v in value]
         return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
@@ -33,9 +34,7 @@ def _plain(value: Any) -> Any:
 
 
 def canonical_bytes(value: Any) -> bytes:
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    return json.dumps(plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def sha256_hex(data: bytes) -> str:

@@ -6,12 +6,14 @@ chain grows without a global lock. System events lock the single "system" chain 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .canonical import GENESIS, canonical_bytes, sha256_hex
+from .canonical import GENESIS, canonical_bytes, plain, sha256_hex
 from .models import AuditEvent, ChainHead
 
 SYSTEM_CHAIN = "system"
@@ -46,6 +48,20 @@ def ledger_append(
     acting_for: str = "",
 ) -> AuditEvent:
     """Append one event to its chain in the caller's transaction and return it."""
+    if not connection.in_atomic_block:
+        # Signal handlers (sign-in failures) may call this outside an action; the head lock needs one.
+        with transaction.atomic():
+            return ledger_append(
+                actor=actor,
+                action=action,
+                dossier=dossier,
+                chain=chain,
+                from_state=from_state,
+                to_state=to_state,
+                payload=payload,
+                seen_hash=seen_hash,
+                acting_for=acting_for,
+            )
     if chain is None:
         chain = dossier_chain(dossier.pk) if dossier is not None else SYSTEM_CHAIN
     head = _locked_head(chain)
@@ -66,7 +82,8 @@ def ledger_append(
         "unit_id": unit_id,
         "from": from_state,
         "to": to_state,
-        "payload": payload or {},
+        # Stored exactly as hashed, so the columns re-serialise to the body byte for byte.
+        "payload": plain(payload or {}),
         "seen_hash": seen_hash,
         "prev_hash": head.hash,
     }
@@ -92,3 +109,170 @@ def ledger_append(
     )
     ChainHead.objects.filter(chain=chain).update(seq=seq, hash=digest)
     return event
+
+
+# --- Export (read by the Django-free verifier, workflows/verify.py) -------------------------------
+
+EXPORT_FORMAT = "thidua-audit-export/1"
+_EVENT_FIELDS = (
+    "id",
+    "hash",
+    "body",
+    "chain",
+    "chain_seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "acting_for",
+    "action",
+    "dossier_id",
+    "unit_id",
+    "from_state",
+    "to_state",
+    "payload",
+    "seen_hash",
+    "prev_hash",
+)
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return canonical_bytes(obj) + b"\n"
+
+
+def event_columns(row: tuple[Any, ...]) -> dict[str, Any]:
+    """The columns the application shows, under the body's names: intact, they re-serialise to the body."""
+    (
+        _id,
+        _hash,
+        _body,
+        chain,
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        acting_for,
+        action,
+        dossier_id,
+        unit_id,
+        from_state,
+        to_state,
+        payload,
+        seen_hash,
+        prev_hash,
+    ) = row
+    return {
+        "chain": chain,
+        "seq": seq,
+        "at": at.isoformat(),
+        "actor_id": actor_id,
+        "actor": actor_name,
+        "acting_for": acting_for,
+        "action": action,
+        "dossier_id": dossier_id,
+        "unit_id": unit_id,
+        "from": from_state,
+        "to": to_state,
+        "payload": payload,
+        "seen_hash": seen_hash,
+        "prev_hash": prev_hash,
+    }
+
+
+def event_export_line(row: tuple[Any, ...]) -> bytes:
+    return b"".join(
+        (
+            b'{"type":"event","hash":"',
+            row[1].encode(),
+            b'","id":',
+            str(row[0]).encode(),
+            b',"columns":',
+            canonical_bytes(event_columns(row)),
+            b',"body":',
+            row[2].encode("utf-8"),
+            b"}\n",
+        )
+    )
+
+
+def ledger_export_lines(*, events: Any = None, with_state: bool = True) -> Iterator[bytes]:
+    """The export, line by line: header, checkpoints, events (id order), heads, current state, end.
+
+    `events` narrows the events (a filtered AuditEvent queryset, for the auditor's exports); the full
+    export (None) is what the verifier needs to check every chain.
+    """
+    from nominations.models import Dossier, QuotaLedger
+
+    from .models import Checkpoint
+
+    yield _line(
+        {
+            "type": "header",
+            "format": EXPORT_FORMAT,
+            "exported_at": timezone.now().isoformat(),
+            "complete": events is None,
+        }
+    )
+    n_checkpoints = 0
+    for cp in Checkpoint.objects.order_by("id").iterator(chunk_size=500):
+        n_checkpoints += 1
+        yield _line(
+            {
+                "type": "checkpoint",
+                "id": cp.pk,
+                "key_id": cp.key_id,
+                "hash": cp.hash,
+                "signature": cp.signature,
+                "body": cp.body,
+            }
+        )
+    qs = AuditEvent.objects.all() if events is None else events
+    n_events = 0
+    for row in qs.order_by("id").values_list(*_EVENT_FIELDS).iterator(chunk_size=2000):
+        n_events += 1
+        yield event_export_line(row)
+    if events is None:
+        for chain, seq, digest in ChainHead.objects.order_by("chain").values_list("chain", "seq", "hash"):
+            yield _line({"type": "head", "chain": chain, "seq": seq, "hash": digest})
+    if with_state and events is None:
+        for pk, status in (
+            Dossier.objects.order_by("pk").values_list("pk", "status").iterator(chunk_size=2000)
+        ):
+            yield _line({"type": "dossier", "id": pk, "status": status})
+        for pk, used in QuotaLedger.objects.order_by("pk").values_list("pk", "used"):
+            yield _line({"type": "quota", "id": pk, "used": used})
+    yield _line({"type": "end", "events": n_events, "checkpoints": n_checkpoints})
+
+
+@contextlib.contextmanager
+def export_snapshot() -> Iterator[None]:
+    """One consistent moment for a multi-statement read (export, in-app verification).
+
+    PostgreSQL: a REPEATABLE READ transaction, so events appended meanwhile are not half-seen.
+    SQLite: one transaction (it holds the write lock, so appends wait until the read is done).
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def ledger_verify_live() -> Any:
+    """The verifier's checks against the live database, plus the database's own guards."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from .ledger_guard import APPEND_ONLY_TABLES, triggers_present
+    from .verify import Problem, Verifier, load_public_keys
+
+    keys_dir = Path(settings.KEYS_DIR)
+    key_files = sorted(str(p) for p in keys_dir.glob("*.pub.pem")) if keys_dir.exists() else []
+    with export_snapshot():
+        report = Verifier(load_public_keys(key_files)).feed_all(ledger_export_lines())
+    for table in APPEND_ONLY_TABLES:
+        if not triggers_present(connection, table):
+            report.problems.append(
+                Problem("triggers_missing", f"the database no longer refuses UPDATE/DELETE on {table}")
+            )
+    return report

@@ -143,3 +143,31 @@ class DossierVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} v{self.version}"
+
+
+# --- Signed checkpoints of the audit ledger (owned by the ledger work; keep this section last) ------
+
+
+class Checkpoint(models.Model):
+    """A signed statement of every chain head at one moment. Append-only, like the events.
+
+    `body` is the exact canonical JSON that was signed ({"created_at", "key_id", "prev", "heads"}), so
+    the verifier checks the signature over these bytes and compares each head with the exported chain.
+    """
+
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+    key_id = models.CharField(_("key id"), max_length=64)
+    chains = models.PositiveIntegerField(_("chains"))
+    events = models.PositiveBigIntegerField(_("events"))
+    prev_hash = models.CharField(max_length=64, unique=True)  # unique: two signers cannot fork the list
+    hash = models.CharField(max_length=64, unique=True)
+    body = models.TextField()
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        verbose_name = _("ledger checkpoint")
+        verbose_name_plural = _("ledger checkpoints")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"

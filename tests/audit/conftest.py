@@ -15,3 +15,54 @@ def today_in_window(monkeypatch):
 def keys_dir(tmp_path, settings):
     settings.KEYS_DIR = tmp_path / "keys"
     return settings.KEYS_DIR
+
+
+@pytest.fixture
+def real_ledger(demo, today_in_window, keys_dir):
+    """A ledger written by the real actions: one dossier awarded (quota seat taken), one returned and
+    resubmitted, one withdrawn, one still a draft; checkpoints signed along the way."""
+    from nominations.models import Unit
+    from tests import factories as f
+    from workflows import actions
+    from workflows.checkpoints import checkpoint_create
+
+    u = demo
+    unit = Unit.objects.get(code="thon-dong-hy")
+    nominees = list(unit.nominees.order_by("pk")[:3])
+    extra = f.nominee(unit, "Trần Thị Bích")
+    awarded = f.draft(actor=u["donvi"], unit=unit, nominee_obj=nominees[0])
+    awarded = f.to_agenda(awarded, proposer=u["donvi"], reviewer=u["chuyenvien"])
+    checkpoint_create()
+    actions.council_result_record(
+        actor=u["thuky"],
+        authority_id=awarded.authority_id,
+        members_present=5,
+        tallies=[{"dossier_id": awarded.pk, "issued": 5, "returned": 5, "valid": 5, "agreeing": 4}],
+    )
+    awarded = f.fresh(awarded)
+    awarded = actions.dossier_prepare_decision(
+        actor=u["chuyenvien"], dossier_id=awarded.pk, expected_version=awarded.version
+    )
+    returned = f.draft(actor=u["donvi"], unit=unit, nominee_obj=nominees[1])
+    returned = actions.dossier_submit(
+        actor=u["donvi"], dossier_id=returned.pk, expected_version=returned.version
+    )
+    returned = actions.dossier_return(
+        actor=u["chuyenvien"],
+        dossier_id=returned.pk,
+        expected_version=returned.version,
+        reason="Thiếu minh chứng.",
+    )
+    withdrawn = f.draft(actor=u["donvi"], unit=unit, nominee_obj=nominees[2])
+    withdrawn = actions.dossier_submit(
+        actor=u["donvi"], dossier_id=withdrawn.pk, expected_version=withdrawn.version
+    )
+    withdrawn = actions.dossier_withdraw(
+        actor=u["donvi"], dossier_id=withdrawn.pk, expected_version=withdrawn.version
+    )
+    draft = f.draft(actor=u["donvi"], unit=unit, nominee_obj=extra)
+    checkpoint_create()
+    awarded = actions.dossier_sign(
+        actor=u["chutich"], dossier_id=awarded.pk, expected_version=awarded.version
+    )
+    return {"awarded": awarded, "returned": returned, "withdrawn": withdrawn, "draft": draft, "users": u}

@@ -1,0 +1,480 @@
+"""Independent verifier of an audit ledger export. Imports nothing from Django (or from the project
+beyond this file), so an auditor can run it on any machine with Python and `cryptography`:
+
+    python -m workflows.verify EXPORT --public-key ledger-checkpoint-ed25519.pub.pem
+
+Checks, in one pass over the file:
+  * every event: SHA-256 over the exact stored body bytes equals its hash; the body equals the columns
+    the application shows (byte for byte, both canonical JSON); per chain the seq runs 1, 2, 3... with
+    no gap or repeat and each prev_hash is the hash of the event before it;
+  * chain heads recorded by the application match the recomputed tips;
+  * checkpoints: Ed25519 signatures by a known key, linked to each other, and every head they signed
+    is still the event at that position (this is what catches truncation and rewrite-and-rehash);
+  * replay: each dossier's last recorded to-state is its current status, and the quota deltas recorded
+    in payload["quota"] add up to each quota's `used`.
+The first problem found is the first broken link in file (= ledger) order; all problems are listed.
+
+Export format (JSON Lines, produced by `manage.py audit_export`): a header line, the checkpoints, the
+events in id order, the chain heads, the dossiers' and quotas' current state, an end line. An event
+line is `{"type":"event","hash":H,"id":N,"columns":C,"body":B}` where C and B are canonical JSON
+embedded verbatim, so a verifier hashes B's bytes without re-serialising anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+GENESIS = "0" * 64
+FORMAT = "thidua-audit-export/1"
+CHECKPOINT_FORMAT = "thidua-ledger-checkpoint/1"
+
+_EVENT_PREFIX = b'{"type":"event","hash":"'
+_ID_MARK = b'","id":'
+_COLUMNS_MARK = b',"columns":'
+_BODY_MARK = b',"body":'
+_PREV_MARK = b',"prev_hash":"'
+_SEQ_MARK = b',"seq":'
+_CHAIN_MARK = b'"chain":"'
+_TO_MARK = b',"to":"'
+_QUOTA_MARK = b'"quota":{'
+_GENESIS_B = GENESIS.encode()
+
+
+@dataclass
+class Problem:
+    code: str
+    message: str
+    chain: str = ""
+    seq: int | None = None
+    event_id: int | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.event_id is not None:
+            where.append(f"event id {self.event_id}")
+        if self.chain:
+            where.append(f"chain {self.chain}" + (f" seq {self.seq}" if self.seq is not None else ""))
+        return f"[{self.code}] {self.message}" + (f" ({', '.join(where)})" if where else "")
+
+
+@dataclass
+class Report:
+    events: int = 0
+    chains: int = 0
+    checkpoints: int = 0
+    checkpoints_verified: int = 0
+    dossiers: int = 0
+    quotas: int = 0
+    latest_checkpoint: dict[str, Any] | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "chains": self.chains,
+            "checkpoints": self.checkpoints,
+            "checkpoints_verified": self.checkpoints_verified,
+            "dossiers": self.dossiers,
+            "quotas": self.quotas,
+            "latest_checkpoint": self.latest_checkpoint,
+            "first_problem": self.first_problem.as_dict() if self.first_problem else None,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+    def text(self) -> str:
+        lines = [
+            f"events {self.events}, chains {self.chains}, checkpoints {self.checkpoints_verified}/"
+            f"{self.checkpoints} verified, dossiers {self.dossiers}, quotas {self.quotas}"
+        ]
+        if self.latest_checkpoint:
+            cp = self.latest_checkpoint
+            lines.append(f"latest checkpoint: id {cp['id']} at {cp['created_at']} key {cp['key_id']}")
+        if self.ok:
+            lines.append("OK: every chain, checkpoint and replayed state is consistent")
+        else:
+            lines.append(f"FAILED: {len(self.problems)} problem(s); first broken link:")
+            lines.append(f"  {self.problems[0]}")
+            lines.extend(f"  {p}" for p in self.problems[1:50])
+            if len(self.problems) > 50:
+                lines.append(f"  ... and {len(self.problems) - 50} more")
+        return "\n".join(lines)
+
+
+def key_id_of_raw(raw_public_key: bytes) -> str:
+    return hashlib.sha256(raw_public_key).hexdigest()[:16]
+
+
+def load_public_keys(paths: Iterable[str]) -> dict[str, Any]:
+    """{key id: Ed25519PublicKey} from PEM files."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    keys: dict[str, Any] = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            key = serialization.load_pem_public_key(fh.read())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError(f"{path} is not an Ed25519 public key")
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        keys[key_id_of_raw(raw)] = key
+    return keys
+
+
+class Verifier:
+    """Feed it the export's lines in order (bytes, without or with the newline), then `finish()`."""
+
+    def __init__(self, public_keys: dict[str, Any] | None = None) -> None:
+        self.public_keys = public_keys or {}
+        self.report = Report()
+        self.line_no = 0
+        # chain -> [last seq, last hash (bytes)]
+        self.tips: dict[bytes, list[Any]] = {}
+        # dossier chain -> last non-empty to-state
+        self.last_to: dict[bytes, bytes] = {}
+        self.quota_used: dict[int, int] = {}
+        # (chain, seq) -> [(checkpoint id, signed hash)] still to be found among the events
+        self.wanted: dict[tuple[bytes, int], list[tuple[int, bytes]]] = {}
+        self.prev_checkpoint_hash = GENESIS
+        self.heads_seen: set[bytes] = set()
+        self.dossiers_seen: set[bytes] = set()
+        self.seen_types: set[str] = set()
+        self.end: dict[str, Any] | None = None
+
+    def problem(self, code: str, message: str, **where: Any) -> None:
+        self.report.problems.append(Problem(code, message, line=self.line_no, **where))
+
+    # --- feeding ------------------------------------------------------------------------------
+
+    def feed_all(self, lines: Iterable[bytes]) -> Report:
+        for line in lines:
+            self.feed(line)
+        return self.finish()
+
+    def feed(self, line: bytes) -> None:
+        self.line_no += 1
+        if line.endswith(b"\n"):
+            line = line[:-1]
+        if line.startswith(_EVENT_PREFIX):
+            self._event(line)
+            return
+        if not line.strip():
+            return
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            self.problem("unreadable_line", "a line of the export is not JSON (cut or edited file?)")
+            return
+        kind = obj.get("type") if isinstance(obj, dict) else None
+        handler = getattr(self, f"_{kind}", None) if kind in _OTHER_TYPES else None
+        if handler is None:
+            self.problem("unknown_line", f"unexpected line type {kind!r}")
+            return
+        self.seen_types.add(str(kind))
+        handler(obj)
+
+    def _header(self, obj: dict[str, Any]) -> None:
+        if obj.get("format") != FORMAT:
+            self.problem("format", f"unknown export format {obj.get('format')!r}; expected {FORMAT}")
+
+    def _checkpoint(self, obj: dict[str, Any]) -> None:
+        rep = self.report
+        rep.checkpoints += 1
+        cp_id = int(obj.get("id") or 0)
+        body_text = obj.get("body", "")
+        raw = body_text.encode("utf-8")
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != obj.get("hash"):
+            self.problem("checkpoint_hash", f"checkpoint {cp_id}: body does not hash to its recorded hash")
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self.problem("checkpoint_body", f"checkpoint {cp_id}: body is not JSON")
+            return
+        if body.get("prev") != self.prev_checkpoint_hash:
+            self.problem(
+                "checkpoint_link",
+                f"checkpoint {cp_id}: does not follow the previous checkpoint (one was removed or reordered)",
+            )
+        self.prev_checkpoint_hash = digest
+        key = self.public_keys.get(body.get("key_id", ""))
+        if key is None:
+            self.problem(
+                "checkpoint_key",
+                f"checkpoint {cp_id}: signed by key {body.get('key_id')!r}, which was not given to the verifier",
+            )
+        else:
+            try:
+                key.verify(bytes.fromhex(obj.get("signature", "")), raw)
+            except Exception:
+                self.problem(
+                    "checkpoint_signature", f"checkpoint {cp_id}: the Ed25519 signature is not valid"
+                )
+            else:
+                rep.checkpoints_verified += 1
+        rep.latest_checkpoint = {
+            "id": cp_id,
+            "created_at": body.get("created_at"),
+            "key_id": body.get("key_id"),
+            "chains": len(body.get("heads", {})),
+            "hash": digest,
+        }
+        for chain, (seq, head_hash) in body.get("heads", {}).items():
+            self.wanted.setdefault((chain.encode(), int(seq)), []).append((cp_id, head_hash.encode()))
+
+    def _event(self, line: bytes) -> None:
+        self.report.events += 1
+        recorded = line[24:88]
+        cut = line.find(_COLUMNS_MARK, 95)
+        rest = line[cut + 11 : -1]
+        half = (len(rest) - 8) >> 1
+        body = rest[half + 8 :]
+        if rest[half : half + 8] != _BODY_MARK or rest[:half] != body:
+            differing = self._columns_differ(line, rest)
+            if differing is None:
+                return
+            body = differing
+        if hashlib.sha256(body).hexdigest().encode() != recorded:
+            self.problem(
+                "hash_mismatch",
+                "the event's body does not hash to its recorded hash (bytes changed)",
+                event_id=self._id(line, cut),
+                **self._where(body),
+            )
+        p = body.rfind(_PREV_MARK)
+        prev = body[p + 14 : p + 78]
+        s = body.rfind(_SEQ_MARK)
+        seq = int(body[s + 7 : body.find(b",", s + 7)])
+        c = body.find(_CHAIN_MARK) + 9
+        chain = body[c : body.find(b'"', c)]
+        tip = self.tips.get(chain)
+        if tip is None:
+            tip = self.tips[chain] = [0, _GENESIS_B]
+        if seq != tip[0] + 1 or prev != tip[1]:
+            self._broken(chain, seq, prev, tip, self._id(line, cut))
+        tip[0] = seq
+        tip[1] = recorded
+        if self.wanted:
+            signed = self.wanted.pop((chain, seq), None)
+            if signed is not None:
+                for cp_id, head_hash in signed:
+                    if head_hash != recorded:
+                        self.problem(
+                            "checkpoint_mismatch",
+                            f"checkpoint {cp_id} signed a different event here: the chain was rewritten",
+                            chain=chain.decode(),
+                            seq=seq,
+                            event_id=self._id(line, cut),
+                        )
+        t = body.rfind(_TO_MARK)
+        if body[t + 7] != 34:  # a non-empty to-state (34 is the closing quote)
+            self.last_to[chain] = body[t + 7 : body.find(b'"', t + 7)]
+        if _QUOTA_MARK in body:
+            self._quota_delta(body)
+
+    def _id(self, line: bytes, cut: int) -> int | None:
+        try:
+            return int(line[95:cut])
+        except ValueError:
+            return None
+
+    def _where(self, body: bytes) -> dict[str, Any]:
+        try:
+            obj = json.loads(body)
+            return {"chain": str(obj.get("chain", "")), "seq": obj.get("seq")}
+        except ValueError:
+            return {}
+
+    def _columns_differ(self, line: bytes, rest: bytes) -> bytes | None:
+        """Slow path: the columns are not the body byte for byte; say which fields differ."""
+        try:
+            obj = json.loads(line)
+            columns, body_obj = obj["columns"], obj["body"]
+        except (ValueError, KeyError, TypeError):
+            self.problem("unreadable_event", "an event line is not valid JSON")
+            return None
+        cut = line.find(_COLUMNS_MARK, 95)
+        start = rest.rfind(_BODY_MARK)
+        body = rest[start + 8 :] if start >= 0 else b""
+        diff = sorted(k for k in set(columns) | set(body_obj) if columns.get(k) != body_obj.get(k))
+        self.problem(
+            "columns_mismatch",
+            "the stored columns differ from the hashed body in: " + ", ".join(diff or ["encoding"]),
+            event_id=self._id(line, cut),
+            chain=str(body_obj.get("chain", "")),
+            seq=body_obj.get("seq"),
+        )
+        # Go on checking the chain with the body, which is what was hashed.
+        return body
+
+    def _broken(self, chain: bytes, seq: int, prev: bytes, tip: list[Any], event_id: int | None) -> None:
+        name = chain.decode()
+        if seq <= tip[0]:
+            what = f"seq {seq} repeats or goes back after {tip[0]} (duplicated or swapped event)"
+        elif seq > tip[0] + 1:
+            what = f"seq jumps from {tip[0]} to {seq}: events {tip[0] + 1}..{seq - 1} are missing"
+        else:
+            what = (
+                f"prev_hash {prev.decode()[:12]}… is not the hash of event {tip[0]} ({tip[1].decode()[:12]}…)"
+            )
+        self.problem("broken_link", what, chain=name, seq=seq, event_id=event_id)
+
+    def _quota_delta(self, body: bytes) -> None:
+        try:
+            quota = json.loads(body).get("payload", {}).get("quota")
+        except (ValueError, AttributeError):
+            return
+        if isinstance(quota, dict) and "id" in quota:
+            qid = int(quota["id"])
+            self.quota_used[qid] = self.quota_used.get(qid, 0) + int(quota.get("delta", 0))
+
+    def _head(self, obj: dict[str, Any]) -> None:
+        chain = str(obj.get("chain", "")).encode()
+        self.heads_seen.add(chain)
+        tip = self.tips.get(chain)
+        if tip is None:
+            if obj.get("seq"):
+                self.problem(
+                    "chain_missing",
+                    f"the chain head says {obj.get('seq')} events but the export has none",
+                    chain=chain.decode(),
+                )
+            return
+        if tip[0] != obj.get("seq") or tip[1].decode() != obj.get("hash"):
+            self.problem(
+                "head_mismatch",
+                f"the recorded head is seq {obj.get('seq')} but the events end at seq {tip[0]} "
+                "(events removed or added at the end)",
+                chain=chain.decode(),
+                seq=tip[0],
+            )
+
+    def _dossier(self, obj: dict[str, Any]) -> None:
+        self.report.dossiers += 1
+        chain = f"dossier:{obj.get('id')}".encode()
+        self.dossiers_seen.add(chain)
+        last = self.last_to.get(chain)
+        status = str(obj.get("status", ""))
+        if last is None:
+            self.problem(
+                "replay_status",
+                f"dossier {obj.get('id')} is {status!r} but the ledger has no move for it",
+                chain=chain.decode(),
+            )
+        elif last.decode() != status:
+            self.problem(
+                "replay_status",
+                f"dossier {obj.get('id')} is {status!r} but its ledger ends in {last.decode()!r} "
+                "(status changed behind the ledger)",
+                chain=chain.decode(),
+            )
+
+    def _quota(self, obj: dict[str, Any]) -> None:
+        self.report.quotas += 1
+        qid = int(obj.get("id", 0))
+        replayed = self.quota_used.pop(qid, 0)
+        if replayed != obj.get("used"):
+            self.problem(
+                "replay_quota",
+                f"quota {qid} has used = {obj.get('used')} but its ledger events add up to {replayed}",
+            )
+
+    def _end(self, obj: dict[str, Any]) -> None:
+        self.end = obj
+
+    # --- the end ------------------------------------------------------------------------------
+
+    def finish(self) -> Report:
+        rep = self.report
+        rep.chains = len(self.tips)
+        self.line_no += 1
+        for (chain, seq), signed in sorted(self.wanted.items()):
+            tip = self.tips.get(chain, [0])[0]
+            for cp_id, _hash in signed:
+                self.problem(
+                    "checkpoint_missing_event",
+                    f"checkpoint {cp_id} signed seq {seq} but the chain now ends at {tip} (truncated)",
+                    chain=chain.decode(),
+                    seq=seq,
+                )
+        if "head" in self.seen_types:
+            for chain in sorted(set(self.tips) - self.heads_seen):
+                self.problem(
+                    "head_missing", "events exist for a chain without a chain head", chain=chain.decode()
+                )
+        if "dossier" in self.seen_types:
+            for chain in sorted(
+                c for c in self.tips if c.startswith(b"dossier:") and c not in self.dossiers_seen
+            ):
+                self.problem(
+                    "replay_status",
+                    "the ledger has events for a dossier that no longer exists",
+                    chain=chain.decode(),
+                )
+        if "quota" in self.seen_types:
+            for qid, used in sorted(self.quota_used.items()):
+                if used:
+                    self.problem(
+                        "replay_quota", f"the ledger moves quota {qid} by {used} but that quota is gone"
+                    )
+        if self.end is None:
+            self.problem("truncated_file", "the export has no end line (file cut short?)")
+        else:
+            for key, count in (("events", rep.events), ("checkpoints", rep.checkpoints)):
+                if self.end.get(key) != count:
+                    self.problem(
+                        "count_mismatch", f"the end line announces {self.end.get(key)} {key}, found {count}"
+                    )
+        return rep
+
+
+_OTHER_TYPES = {"header", "checkpoint", "head", "dossier", "quota", "end"}
+
+
+def verify_file(path: str, public_keys: dict[str, Any]) -> Report:
+    verifier = Verifier(public_keys)
+    with open(path, "rb") as fh:
+        return verifier.feed_all(fh)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m workflows.verify", description="Verify a thidua audit ledger export."
+    )
+    parser.add_argument("export", help="file written by `manage.py audit_export`")
+    parser.add_argument(
+        "--public-key",
+        action="append",
+        default=[],
+        required=True,
+        help="Ed25519 public key (PEM) of the checkpoint signer; repeat for rotated keys",
+    )
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    args = parser.parse_args(argv)
+    report = verify_file(args.export, load_public_keys(args.public_key))
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
