@@ -8,7 +8,7 @@ import pytest
 
 from nominations.models import AwardType, SessionAgendaItem
 from nominations.rules import vote_passes
-from workflows.actions.council import count_dossier, council_session_close
+from workflows.actions.council import council_session_close, count_dossier
 
 from .conftest import fresh
 
