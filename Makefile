@@ -41,7 +41,7 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 run: seed
-	@$(PY) manage.py demo_logins
+	@$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: install
