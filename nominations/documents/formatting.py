@@ -85,3 +85,11 @@ def money_in_words(amount: int) -> str:
     """ "Bảy trăm sáu mươi nghìn đồng" (capitalised, as written after "Bằng chữ:")."""
     text = number_in_words(int(amount)) + " đồng"
     return text[0].upper() + text[1:]
+
+
+def person_name(user: object) -> str:
+    """A user's name in Vietnamese order: family name (last_name) first, given name (first_name) last."""
+    first = (getattr(user, "first_name", "") or "").strip()
+    last = (getattr(user, "last_name", "") or "").strip()
+    full = f"{last} {first}".strip()
+    return full or str(getattr(user, "username", ""))

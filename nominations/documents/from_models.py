@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..models import Authority, Decision, DecisionEntry, DecisionKind, LegalBasis, Nominee, Unit
 from .data import Awardee, DecisionDoc, Issuer, Signer, SubmissionDoc
+from .formatting import person_name
 
 PARENT = "ủy ban nhân dân"
 
@@ -79,7 +80,7 @@ def _awardees(entries: list[DecisionEntry]) -> list[Awardee]:
 def _signer(decision: Decision) -> Signer:
     name = decision.signer_name
     if not name and decision.signer is not None:
-        name = decision.signer.get_full_name() or decision.signer.get_username()
+        name = person_name(decision.signer)
     return Signer(title=decision.signer_title, name=name)
 
 
