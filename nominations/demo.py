@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import Authority, CriteriaGroup, Gender, Nominee, NomineeKind, Role, RoleAssignment, Unit
@@ -61,6 +63,17 @@ NOMINEES = [
 ]
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """One hash of the demo password for every demo user.
+
+    Hashing costs over a second per user (PBKDF2); the demo accounts share a published password
+    anyway, so sharing one salt loses nothing and makes `make run` and every test that seeds the
+    demo fast.
+    """
+    return make_password(DEMO_PASSWORD)
+
+
 @transaction.atomic
 def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
     authority = Authority.objects.get(code=authority_code)
@@ -89,7 +102,7 @@ def seed_demo(authority_code: str = "vinh-thong") -> dict[str, int]:
             defaults={"first_name": last, "last_name": first, "email": f"{username}@vinhthong.local"},
         )
         if created:
-            u.set_password(DEMO_PASSWORD)
+            u.password = demo_password_hash()
             u.save()
             made += 1
         return u
