@@ -39,8 +39,11 @@ def seeded(db):
 def test_every_role_has_an_active_demo_user(seeded):
     roles = set(RoleAssignment.objects.filter(active=True).values_list("role", flat=True))
     assert roles == set(Role.values)
-    for ra in RoleAssignment.objects.select_related("user"):
-        assert ra.user.check_password(DEMO_PASSWORD), ra.user.username
+    assignments = list(RoleAssignment.objects.select_related("user"))
+    # Every demo user logs in with the published password (one shared hash: checked once).
+    assert assignments[0].user.check_password(DEMO_PASSWORD)
+    assert {ra.user.password for ra in assignments} == {assignments[0].user.password}
+    for ra in assignments:
         if ra.role == Role.PROPOSER:
             assert ra.unit is not None
     expected = {
