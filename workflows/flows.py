@@ -1,1 +1,567 @@
-"""The viewflow process per dossier (see issue: working the queues). Imported from AppConfig.ready()."""
+"""The viewflow process of a dossier: who must do what next. Imported from AppConfig.ready().
+
+The FSM on Dossier owns the legal status; this process only mirrors it as human tasks routed to queues.
+The graph is a hub: every human task leads back to `route`, a Switch that reads the dossier's status
+from the database and opens the one task that status calls for (or ends the process). Tasks are never
+completed by viewflow's own views: an action moves the FSM and then calls `after_dossier_change`, which
+completes the open task when the action is one of that task's outcomes, or cancels it when the dossier
+moved for another reason (a withdrawal, a hold) — so the process cannot disagree with the FSM.
+
+Routing: viewflow scopes tasks by Django permissions only, so a task's `owner_permission` column holds a
+queue token instead ("unit:<id>", "office:<authority>", …) that `queue_tokens(user)` computes from
+RoleAssignment. A human task's deadline is stored in viewflow's `scheduled` column (used by viewflow only
+for TIMER rows), which the inbox indexes sort on; a non-interrupting timer boundary on each task fires the
+escalation through `manage.py workflow_timers`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import PROCESS, STATUS
+
+from nominations.models import Dossier, Role, RoleAssignment
+from nominations.states import DossierStatus
+from notifications.services import notify
+
+from .errors import ActionError
+from .ledger import ledger_append
+from .models import DossierProcess, DossierVersion
+from .selectors import dossier_scope
+
+S = DossierStatus
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+# Tasks with no deadline sort last; a real date keeps keyset pagination on one indexed column.
+NO_DUE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    queue: str  # unit | office | secretary | chair | award
+    outcomes: tuple[str, ...]  # FSM transitions that complete this task
+    title: Promise
+
+
+STEPS: dict[str, Step] = {
+    s.name: s
+    for s in (
+        Step("draft", "unit", ("submit",), _("Complete and submit the dossier")),
+        Step("revise", "unit", ("resubmit",), _("Supplement the returned dossier")),
+        Step(
+            "receive",
+            "office",
+            ("receive", "return_for_supplement", "mark_ineligible"),
+            _("Receive the dossier"),
+        ),
+        Step("appraise", "office", ("appraise", "mark_ineligible"), _("Appraise the dossier")),
+        Step("agenda", "office", ("put_on_agenda", "mark_ineligible"), _("Put on the council agenda")),
+        Step("council", "secretary", ("council_approve", "council_reject"), _("Record the council result")),
+        Step("prepare_decision", "office", ("prepare_decision",), _("Prepare the decision")),
+        Step("sign", "chair", ("sign",), _("Sign the decision")),
+        Step("award", "award", ("award",), _("Record the award")),
+        Step("forward", "office", ("submit_to_province",), _("Submit to the province")),
+        Step(
+            "province_result",
+            "office",
+            ("province_approve", "province_return", "province_reject"),
+            _("Record the province's result"),
+        ),
+        Step("hold", "office", ("release_hold",), _("Dossier on hold")),
+    )
+}
+
+_STEP_BY_STATUS = {
+    S.DRAFT: "draft",
+    S.RETURNED: "revise",
+    S.SUBMITTED: "receive",
+    S.RECEIVED: "appraise",
+    S.APPRAISED: "agenda",
+    S.ON_AGENDA: "council",
+    S.COUNCIL_APPROVED: "prepare_decision",
+    S.DECISION_PREPARED: "sign",
+    S.PROVINCE_RETURNED: "forward",
+    S.SUBMITTED_TO_PROVINCE: "province_result",
+    S.ON_HOLD: "hold",
+}
+
+
+def step_for(status: str, *, commune_decided: bool) -> str | None:
+    """The task a dossier in `status` waits on, or None when nothing is left to do."""
+    if status == S.SIGNED:
+        return "award" if commune_decided else "forward"
+    return _STEP_BY_STATUS.get(S(status)) if status in S.values else None
+
+
+# --- queues ---------------------------------------------------------------------------------------
+
+QUEUE_ROLES = {
+    "office": (Role.REVIEWER, Role.OFFICE_HEAD),
+    "award": (Role.CLERK, Role.REVIEWER, Role.OFFICE_HEAD),
+    "secretary": (Role.SECRETARY,),
+    "chair": (Role.CHAIR,),
+}
+
+
+def queue_token(step: str, *, authority_id: int, unit_id: int) -> str:
+    queue = STEPS[step].queue
+    if queue == "unit":
+        return f"unit:{unit_id}"
+    return f"{queue}:{authority_id}"
+
+
+def queue_tokens(user: Any) -> frozenset[str]:
+    """Every queue this user works: their unit's (as proposer) and their roles' in each authority."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    tokens: set[str] = set()
+    rows = RoleAssignment.objects.filter(user=user, active=True).values_list(
+        "authority_id", "role", "unit_id"
+    )
+    for authority_id, role, unit_id in rows:
+        if role == Role.PROPOSER and unit_id:
+            tokens.add(f"unit:{unit_id}")
+        for queue, roles in QUEUE_ROLES.items():
+            if role in roles:
+                tokens.add(f"{queue}:{authority_id}")
+    return frozenset(tokens)
+
+
+def is_office_head(user: Any, authority_id: int) -> bool:
+    return RoleAssignment.objects.filter(
+        user=user, authority_id=authority_id, role=Role.OFFICE_HEAD, active=True
+    ).exists()
+
+
+# --- the flow -------------------------------------------------------------------------------------
+
+
+def _dossier_of(activation: Any) -> Dossier:
+    process = activation.process
+    return Dossier.objects.select_related("award_type").get(pk=process.dossier_id)
+
+
+def _current_step(activation: Any) -> str | None:
+    # Read the status from the database, never from a cached object: the action just moved it.
+    row = (
+        Dossier.objects.filter(pk=activation.process.dossier_id)
+        .values_list("status", "award_type__level")
+        .first()
+    )
+    if row is None:
+        return None
+    status, level = row
+    return step_for(status, commune_decided=level == "commune")
+
+
+def _at(step: str) -> Any:
+    def condition(activation: Any) -> bool:
+        return _current_step(activation) == step
+
+    condition.__name__ = f"at_{step}"
+    return condition
+
+
+def _queue_of(step: str) -> Any:
+    def permission(activation: Any) -> str:
+        process = activation.process
+        dossier = Dossier.objects.only("authority_id", "unit_id").get(pk=process.dossier_id)
+        return queue_token(step, authority_id=dossier.authority_id, unit_id=dossier.unit_id)
+
+    return permission
+
+
+def _auto_owner(step: str) -> Any:
+    """Unit tasks go to the proposer who created the dossier; an office step after the first goes to the
+    reviewer who did the previous office step. Everything else waits in its queue to be claimed."""
+
+    def owner(activation: Any) -> Any:
+        process = activation.process
+        token = activation.task.owner_permission
+        candidate = None
+        if STEPS[step].queue == "unit":
+            candidate = Dossier.objects.select_related("created_by").get(pk=process.dossier_id).created_by
+        elif STEPS[step].queue == "office" and step != "receive":
+            previous = (
+                Task.objects.filter(process_id=process.pk, status=STATUS.DONE, owner_permission=token)
+                .exclude(owner__isnull=True)
+                .select_related("owner")
+                .order_by("-finished", "-id")
+                .first()
+            )
+            candidate = previous.owner if previous else None
+        if candidate is not None and token in queue_tokens(candidate):
+            return candidate
+        return None
+
+    return owner
+
+
+def _due_moment(dossier: Dossier) -> dt.datetime:
+    """End of the due day in local time (deadlines are counted in whole working days)."""
+    if dossier.due_on is None:
+        return NO_DUE
+    tz = timezone.get_default_timezone()
+    next_day = dossier.due_on + dt.timedelta(days=1)
+    return dt.datetime.combine(next_day, dt.time.min, tzinfo=tz)
+
+
+def _set_due(activation: Any) -> None:
+    task = activation.task
+    task.scheduled = _due_moment(_dossier_of(activation))
+    task.save(update_fields=["scheduled"])
+
+
+def _timer_due(activation: Any) -> dt.datetime:
+    host = activation.task.previous.first()
+    return host.scheduled if host is not None and host.scheduled else NO_DUE
+
+
+class QueueView(flow.View):
+    """A human task routed to a queue token rather than to a Django permission."""
+
+    def __init__(self, step: str) -> None:
+        super().__init__(this.task_page)
+        self.step = step
+        self.Annotation(title=STEPS[step].title)
+        self.Permission(_queue_of(step))
+        self.Assign(_auto_owner(step))
+        self._on_create = _set_due
+        self.OnTimeout(_timer_due, this.escalate, interrupting=False, title=_("Overdue"))
+
+    def can_assign(self, user: Any, task: Any) -> bool:
+        return (
+            task.owner_id is None
+            and task.status == STATUS.NEW
+            and task.owner_permission in queue_tokens(user)
+        )
+
+    def can_execute(self, user: Any, task: Any) -> bool:
+        return task.owner_id is not None and task.owner_id == getattr(user, "pk", None)
+
+    def can_unassign(self, user: Any, task: Any) -> bool:
+        if task.owner_id is None:
+            return False
+        if task.owner_id == getattr(user, "pk", None):
+            return True
+        return _head_may_manage(user, task)
+
+
+def _head_may_manage(user: Any, task: Any) -> bool:
+    token = task.owner_permission or ""
+    queue, _sep, authority = token.partition(":")
+    return queue in ("office", "award") and authority.isdigit() and is_office_head(user, int(authority))
+
+
+def _lock_impl() -> Any:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    # Row lock on the process on PostgreSQL; SQLite serialises writers at BEGIN IMMEDIATE already.
+    return lock.select_for_update_lock if engine.endswith("postgresql") else lock.no_lock
+
+
+class DossierFlow(flow.Flow):
+    """Nomination dossier
+
+    One process per dossier; its tasks follow the dossier's lifecycle.
+    """
+
+    process_class = DossierProcess
+    lock_impl = _lock_impl()
+
+    start = flow.StartHandle(this.start_process).Next(this.route)
+    route = (
+        flow.Switch()
+        .Case(this.draft, _at("draft"))
+        .Case(this.revise, _at("revise"))
+        .Case(this.receive, _at("receive"))
+        .Case(this.appraise, _at("appraise"))
+        .Case(this.agenda, _at("agenda"))
+        .Case(this.council, _at("council"))
+        .Case(this.prepare_decision, _at("prepare_decision"))
+        .Case(this.sign, _at("sign"))
+        .Case(this.award, _at("award"))
+        .Case(this.forward, _at("forward"))
+        .Case(this.province_result, _at("province_result"))
+        .Case(this.hold, _at("hold"))
+        .Default(this.end)
+    )
+    draft = QueueView("draft").Next(this.route)
+    revise = QueueView("revise").Next(this.route)
+    receive = QueueView("receive").Next(this.route)
+    appraise = QueueView("appraise").Next(this.route)
+    agenda = QueueView("agenda").Next(this.route)
+    council = QueueView("council").Next(this.route)
+    prepare_decision = QueueView("prepare_decision").Next(this.route)
+    sign = QueueView("sign").Next(this.route)
+    award = QueueView("award").Next(this.route)
+    forward = QueueView("forward").Next(this.route)
+    province_result = QueueView("province_result").Next(this.route)
+    hold = QueueView("hold").Next(this.route)
+    escalate = flow.Function(this.escalate_overdue).Next(this.escalated)
+    escalated = flow.End()
+    end = flow.End()
+
+    def start_process(self, activation: Any, dossier: Dossier) -> Any:
+        activation.process.dossier = dossier
+        return activation.process
+
+    def task_page(self, request: Any, **kwargs: Any) -> Any:
+        # Only reached if someone mounts viewflow's own URLs: send them to our task page.
+        from django.shortcuts import redirect
+
+        return redirect("workflows:task", task_id=kwargs.get("task_pk"))
+
+    def escalate_overdue(self, activation: Any) -> None:
+        """A task passed its due date: tell the office heads (once per task) and record it."""
+        timer = activation.task.previous.first()
+        host = timer.previous.first() if timer is not None else None
+        if host is None or host.status not in OPEN or host.data.get("escalated_at"):
+            return
+        dossier = Dossier.objects.select_related("nominee").get(pk=activation.process.dossier_id)
+        escalate_task(task=host, dossier=dossier)
+
+
+def escalate_task(*, task: Any, dossier: Dossier) -> None:
+    heads = list(
+        RoleAssignment.objects.filter(
+            authority_id=dossier.authority_id, role=Role.OFFICE_HEAD, active=True, user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    step = STEPS.get(task.flow_task.name)
+    title = gettext("Overdue: %(task)s — %(nominee)s") % {
+        "task": step.title if step else task.flow_task.name,
+        "nominee": dossier.nominee.name,
+    }
+    due = dossier.due_on.strftime("%d/%m/%Y") if dossier.due_on else ""
+    notify(
+        recipients=heads,
+        kind="overdue",
+        title=title,
+        body=gettext("Due date: %(due)s") % {"due": due},
+        url=f"/dossiers/{dossier.pk}/",
+        data={"dossier_id": dossier.pk, "task_id": task.pk, "step": task.flow_task.name},
+    )
+    task.data = {**(task.data or {}), "escalated_at": timezone.now().isoformat()}
+    task.save(update_fields=["data"])
+    ledger_append(
+        actor=None,
+        action="escalate_overdue",
+        dossier=dossier,
+        from_state=str(dossier.status),
+        to_state=str(dossier.status),
+        payload={"task": task.flow_task.name, "due_on": dossier.due_on.isoformat() if dossier.due_on else ""},
+    )
+
+
+# --- keeping the process in step with the FSM ----------------------------------------------------
+
+
+def snapshot(dossier: Dossier) -> dict[str, Any]:
+    """The content of a dossier that a reviewer compares between versions."""
+    return {
+        "status": str(dossier.status),
+        "achievement_summary": dossier.achievement_summary,
+        "criteria_group": str(dossier.criteria_group) if dossier.criteria_group_id else "",
+        "content_areas": [str(a) for a in dossier.content_areas.order_by("number")],
+        "return_reason": dossier.return_reason,
+        "attachments": [
+            {"id": a.pk, "name": a.original_name, "sha256": a.sha256, "size": a.size, "kind": a.kind}
+            for a in dossier.attachments.filter(removed_in_version__isnull=True).order_by("id")
+        ],
+    }
+
+
+def after_dossier_change(*, actor: Any, dossier: Dossier, action: str) -> None:
+    """Called by every action, in its transaction, after the dossier was saved.
+
+    Keeps one snapshot per version and moves the process: the open task is completed when `action` is one
+    of its outcomes, cancelled when the dossier moved for another reason; then the task the new status
+    calls for is opened.
+    """
+    DossierVersion.objects.get_or_create(
+        dossier=dossier,
+        version=dossier.version,
+        defaults={"status": str(dossier.status), "action": action, "actor": actor, "data": snapshot(dossier)},
+    )
+    process = DossierProcess.objects.filter(dossier_id=dossier.pk).first()
+    if process is None:
+        with transaction.atomic():
+            DossierFlow.start.run(dossier=dossier)
+        return
+    with DossierFlow.lock(process.pk):
+        open_tasks = list(
+            Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status__in=OPEN).order_by("id")
+        )
+        wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
+        routed = False
+        for task in open_tasks:
+            name = task.flow_task.name
+            if action in STEPS[name].outcomes:
+                _complete(task, actor=actor, action=action)
+                routed = True
+            elif name != wanted:
+                _cancel_and_route(task, actor=actor, action=action)
+                routed = True
+        if not open_tasks and wanted is not None:
+            _reopen(process)
+            routed = True
+        del routed
+
+
+def _complete(task: Any, *, actor: Any, action: str) -> None:
+    activation = task.flow_task.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(actor)
+    elif task.owner_id != actor.pk:
+        # Someone else (the office head, an API client) acted: the task is recorded as theirs.
+        task.data = {**(task.data or {}), "claimed_by": task.owner_id}
+        activation.reassign(actor)
+    activation.start(None)
+    task.data = {**(task.data or {}), "outcome": action}
+    activation.execute()
+
+
+def _cancel_and_route(task: Any, *, actor: Any, action: str) -> None:
+    activation = task.flow_task.activation_class(task)
+    task.data = {**(task.data or {}), "cancelled_by": action, "cancelled_by_user": getattr(actor, "pk", None)}
+    if task.status == STATUS.STARTED:
+        task.status = STATUS.ASSIGNED
+    activation.cancel()
+    _cancel_timers(task)
+    route = DossierFlow.route._create(activation, task.token)
+    route._activate_next({route})
+
+
+def _cancel_timers(host: Any) -> None:
+    for timer in Task.objects.filter(
+        previous=host, flow_task_type="TIMER", status__in=[STATUS.NEW, STATUS.SCHEDULED]
+    ):
+        timer_activation = timer.flow_task.activation_class(timer)
+        if timer_activation.cancel.can_proceed():
+            timer_activation.cancel()
+
+
+def _reopen(process: Any) -> None:
+    """A finished process whose dossier has work again (should not happen with today's FSM)."""
+    last = Task.objects.filter(process_id=process.pk).order_by("-id").first()
+    if last is None:
+        return
+    if process.status == PROCESS.DONE:
+        process.status, process.finished = PROCESS.NEW, None
+        process.save(update_fields=["status", "finished"])
+    activation = last.flow_task.activation_class(last)
+    route = DossierFlow.route._create(activation, last.token)
+    route._activate_next({route})
+
+
+# --- claim, release, reassign -------------------------------------------------------------------
+
+
+def _locked_task(task_id: int) -> Any:
+    task = Task.objects.filter(pk=task_id, flow_task_type="HUMAN").select_related("process").first()
+    if task is None:
+        raise ActionError("not_found", _("Task not found."))
+    return task
+
+
+def _visible(user: Any, task: Any) -> bool:
+    process_dossier = (
+        DossierProcess.objects.filter(pk=task.process_id).values_list("dossier_id", flat=True).first()
+    )
+    return Dossier.objects.filter(dossier_scope(user), pk=process_dossier).exists()
+
+
+def task_claim(*, actor: Any, task_id: int) -> Any:
+    """Take an unclaimed task of one of the actor's queues. Exactly one of two simultaneous claims wins:
+    the flow lock serialises them and the conditional UPDATE only matches an unowned task."""
+    task = _locked_task(task_id)
+    with DossierFlow.lock(task.process_id):
+        task = _locked_task(task_id)
+        if task.owner_permission not in queue_tokens(actor) or not _visible(actor, task):
+            raise ActionError("not_found", _("Task not found."))
+        taken = Task.objects.filter(pk=task.pk, status=STATUS.NEW, owner__isnull=True).update(
+            owner=actor, status=STATUS.ASSIGNED, assigned=timezone.now()
+        )
+        if taken == 0:
+            raise ActionError("conflict", _("Someone else has already claimed this task."))
+    return Task.objects.get(pk=task_id)
+
+
+def task_release(*, actor: Any, task_id: int) -> Any:
+    """Give a claimed task back to its queue (its owner, or the office head for office queues)."""
+    task = _locked_task(task_id)
+    with DossierFlow.lock(task.process_id):
+        task = _locked_task(task_id)
+        if task.status != STATUS.ASSIGNED or not task.flow_task.can_unassign(actor, task):
+            raise ActionError("not_allowed", _("You cannot release this task."))
+        Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED).update(
+            owner=None, status=STATUS.NEW, assigned=None
+        )
+    return Task.objects.get(pk=task_id)
+
+
+def task_reassign(*, actor: Any, task_id: int, to_user: Any) -> Any:
+    """The office head hands an office task to a colleague who works the same queue."""
+    task = _locked_task(task_id)
+    with DossierFlow.lock(task.process_id):
+        task = _locked_task(task_id)
+        if task.status not in (STATUS.NEW, STATUS.ASSIGNED) or not _head_may_manage(actor, task):
+            raise ActionError("not_allowed", _("Only the office head can reassign office tasks."))
+        if task.owner_permission not in queue_tokens(to_user):
+            raise ActionError("validation_error", _("This person does not work this queue."))
+        Task.objects.filter(pk=task.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]).update(
+            owner=to_user, status=STATUS.ASSIGNED, assigned=timezone.now()
+        )
+    return Task.objects.get(pk=task_id)
+
+
+def task_bulk_claim(*, actor: Any, task_ids: list[int]) -> dict[str, list[int]]:
+    claimed, failed = [], []
+    for task_id in task_ids:
+        try:
+            with transaction.atomic():
+                task_claim(actor=actor, task_id=task_id)
+            claimed.append(task_id)
+        except ActionError:
+            failed.append(task_id)
+    return {"claimed": claimed, "failed": failed}
+
+
+def open_task_of(dossier_id: int) -> Any:
+    return (
+        Task.objects.filter(
+            process__dossierprocess__dossier_id=dossier_id, flow_task_type="HUMAN", status__in=OPEN
+        )
+        .select_related("owner")
+        .order_by("-id")
+        .first()
+    )
+
+
+def process_agrees(dossier: Dossier) -> bool:
+    """The invariant the tests check after every action: the open task is the one the status calls for."""
+    wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
+    names = [
+        t.flow_task.name
+        for t in Task.objects.filter(
+            Q(process__dossierprocess__dossier_id=dossier.pk), flow_task_type="HUMAN", status__in=OPEN
+        )
+    ]
+    if wanted is None:
+        process = DossierProcess.objects.filter(dossier_id=dossier.pk).first()
+        return names == [] and (process is None or process.status == PROCESS.DONE)
+    return names == [wanted]

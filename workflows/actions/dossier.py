@@ -39,6 +39,7 @@ from notifications.services import notify
 
 from ..canonical import canonical_bytes, sha256_hex
 from ..errors import ActionError, not_allowed, not_found
+from ..flows import after_dossier_change
 from ..ledger import ledger_append
 from ..models import IdempotencyRecord
 from ..permissions import may_act, roles_of
@@ -203,6 +204,7 @@ def _perform(
             payload=payload,
             seen_hash=seen,
         )
+        after_dossier_change(actor=actor, dossier=dossier, action=move.transition)
         _notify_move(actor, dossier, move, payload)
         if idempotency_key:
             try:
@@ -344,6 +346,7 @@ def dossier_create(
             payload={"award_type": award_type.code, "occasion": occasion.code, "nominee": nominee.name},
             seen_hash=content_hash(dossier),
         )
+        after_dossier_change(actor=actor, dossier=dossier, action="create")
     return dossier
 
 
@@ -401,6 +404,7 @@ def dossier_update(*, actor: Any, dossier_id: int, expected_version: int, change
             payload={"before": before, "after": after},
             seen_hash=seen,
         )
+        after_dossier_change(actor=actor, dossier=dossier, action="update")
     return dossier
 
 
@@ -922,6 +926,9 @@ def _council_apply(
         to_state=str(d.status),
         payload=payload,
         seen_hash=seen,
+    )
+    after_dossier_change(
+        actor=actor, dossier=d, action="council_approve" if c.outcome == CouncilOutcome.APPROVED else "council_reject"
     )
     _notify_move(actor, d, Move("council_record", "", OFFICE, True, "result_recorded"), payload)
 
