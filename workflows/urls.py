@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 app_name = "workflows"
 
 urlpatterns: list = [
+    path("council/", include("workflows.council_urls")),
 ]

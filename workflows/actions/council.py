@@ -176,10 +176,9 @@ def session_quorum_percent(session: CouncilSession) -> Decimal:
 
 def session_progress(*, session: CouncilSession) -> list[dict[str, Any]]:
     """Ballots returned per dossier and who has voted: never how (safe for members and secretary)."""
-    names = {
-        a.member_id: a.member.get_full_name() or a.member.get_username() for a in session.attendance.all()
-    }
-    present = {a.member_id for a in session.attendance.all() if a.present}
+    attendance = list(session.attendance.select_related("member"))
+    names = {a.member_id: _person(a.member) for a in attendance}
+    present = {a.member_id for a in attendance if a.present}
     recused: dict[int, set[int]] = {}
     for r in Recusal.objects.filter(session=session).values_list("dossier_id", "member_id"):
         recused.setdefault(r[0], set()).add(r[1])
@@ -681,7 +680,9 @@ DECIDED_OUTCOMES = frozenset({"approved", "rejected", "over_quota", "tie_to_chai
 
 
 def _person(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
+    from nominations.documents.formatting import person_name
+
+    return person_name(user)
 
 
 def minutes_document(*, session: CouncilSession, items: list[SessionAgendaItem]) -> Any:
@@ -690,10 +691,12 @@ def minutes_document(*, session: CouncilSession, items: list[SessionAgendaItem])
 
     authority = session.authority
     place = authority.place_name or authority.name
+    prefix = "ỦY BAN NHÂN DÂN "
+    upper = authority.name.upper()
     issuer = Issuer(
-        parent_name="ỦY BAN NHÂN DÂN",
-        name=authority.name.upper(),
-        full_name=f"Ủy ban nhân dân {authority.name}",
+        parent_name=prefix.strip(),
+        name=upper[len(prefix) :] if upper.startswith(prefix) else upper,
+        full_name=authority.name,
         place_name=place,
         province=authority.province,
         abbreviation=authority.document_suffix,
