@@ -119,7 +119,12 @@ def session_create(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("pk")
     )
-    form = {"held_on": timezone.localdate().isoformat(), "place": "", "chair": "", "decides_awards": True}
+    form: dict[str, Any] = {
+        "held_on": timezone.localdate().isoformat(),
+        "place": "",
+        "chair": "",
+        "decides_awards": True,
+    }
     if request.method == "POST":
         form = {
             "held_on": request.POST.get("held_on", ""),
@@ -128,8 +133,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
             "decides_awards": request.POST.get("decides_awards") == "on",
         }
         try:
-            held_on = dt.date.fromisoformat(form["held_on"])
-            chair_id = int(form["chair"])
+            held_on = dt.date.fromisoformat(str(form["held_on"]))
+            chair_id = int(str(form["chair"]))
         except ValueError:
             messages.error(request, _("Enter the meeting date and choose the chair."))
         else:
@@ -138,7 +143,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     authority_id=authority_id,
                     held_on=held_on,
-                    place=form["place"],
+                    place=str(form["place"]),
                     chair_id=chair_id,
                     dossier_ids=[int(i) for i in request.POST.getlist("dossiers") if i.isdigit()],
                     decides_awards=bool(form["decides_awards"]),
@@ -169,7 +174,7 @@ def _detail_context(request: HttpRequest, session: CouncilSession) -> dict[str, 
     my_votes: dict[int, Ballot] = {}
     if mine is not None and roles.has(Role.COUNCIL_MEMBER) and session.status == CouncilSessionStatus.OPEN:
         # The member's own page only: their current vote, so they can check or change it.
-        my_votes = {b.dossier_id: b for b in Ballot.objects.filter(session=session, member=user)}
+        my_votes = {b.dossier_id: b for b in Ballot.objects.filter(session=session, member_id=user.pk)}
     quotas = {
         (q.occasion_id, q.award_type_id, q.nominee_kind): q
         for q in QuotaLedger.objects.filter(
