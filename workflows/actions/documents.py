@@ -628,7 +628,9 @@ def submission_files(decision: Decision) -> list[tuple[str, bytes]]:
     }
     for index, entry in enumerate(_entries(decision), start=1):
         attachments = entry.dossier.attachments.filter(kind__in=list(kinds), removed_in_version__isnull=True)
-        for number, att in enumerate(attachments.order_by("kind", "uploaded_at", "id"), start=1):
+        seen: dict[str, int] = {}
+        for att in attachments.order_by("kind", "uploaded_at", "id"):
+            seen[att.kind] = number = seen.get(att.kind, 0) + 1
             extension = att.original_name.rsplit(".", 1)[-1].lower() if "." in att.original_name else "bin"
             name = f"03-ho-so/{index:02d}-{entry.dossier_id}/{kinds[att.kind]}-{number}.{extension}"
             files.append((name, _attachment_bytes(att.storage_name)))
