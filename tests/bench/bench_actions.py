@@ -1,0 +1,157 @@
+"""Benchmark (prints, does not assert a time): actions per second on PostgreSQL versus a hand-written SQL
+transaction that does the same row writes. Target from issue 3: the action costs at most 3× the raw one.
+
+Run: DATABASE_URL=postgres://… make bench   (or pytest tests/bench/bench_actions.py -s -o addopts="")
+Scale: BENCH_ACTIONS_N (dossiers per side, default 40).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from tests.lifecycle.helpers import Life
+from workflows import actions
+from workflows.canonical import canonical_bytes
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+N = int(os.environ.get("BENCH_ACTIONS_N", "40"))
+
+
+def _raw_receive(*, dossier_id: int, actor_id: int, recipient_id: int) -> None:
+    """dossier_receive's row writes, by hand: lock, move, ledger event + chain head, version snapshot,
+    the viewflow task hand-over, one notification."""
+    now = dt.datetime.now(dt.UTC)
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(
+            "SELECT id, status, version, unit_id FROM nominations_dossier WHERE id = %s FOR UPDATE",
+            [dossier_id],
+        )
+        _id, status, version, unit_id = c.fetchone()
+        c.execute(
+            "UPDATE nominations_dossier SET status = 'received', version = %s, updated_at = %s, received_at = %s,"
+            " due_on = %s, held_from = '' WHERE id = %s",
+            [version + 1, now, now, now.date() + dt.timedelta(days=28), dossier_id],
+        )
+        chain = f"dossier:{dossier_id}"
+        c.execute("SELECT seq, hash FROM workflows_chainhead WHERE chain = %s FOR UPDATE", [chain])
+        seq, prev = c.fetchone()
+        body = {
+            "chain": chain,
+            "seq": seq + 1,
+            "at": now.isoformat(),
+            "actor_id": actor_id,
+            "action": "receive",
+            "dossier_id": dossier_id,
+            "unit_id": unit_id,
+            "from_state": status,
+            "to_state": "received",
+            "payload": {},
+            "prev_hash": prev,
+        }
+        raw = canonical_bytes(body)
+        digest = hashlib.sha256(raw).hexdigest()
+        c.execute(
+            "INSERT INTO workflows_auditevent (chain, chain_seq, at, actor_id, actor_name, acting_for, action,"
+            " dossier_id, unit_id, from_state, to_state, payload, seen_hash, prev_hash, hash, body)"
+            " VALUES (%s, %s, %s, %s, 'bench', '', 'receive', %s, %s, %s, 'received', '{}', '', %s, %s, %s)",
+            [chain, seq + 1, now, actor_id, dossier_id, unit_id, status, prev, digest, raw.decode()],
+        )
+        c.execute(
+            "UPDATE workflows_chainhead SET seq = %s, hash = %s WHERE chain = %s", [seq + 1, digest, chain]
+        )
+        c.execute(
+            "INSERT INTO workflows_dossierversion (dossier_id, version, status, action, actor_id, created_at, data)"
+            " VALUES (%s, %s, 'received', 'receive', %s, %s, %s)",
+            [dossier_id, version + 1, actor_id, now, json.dumps({"status": "received"})],
+        )
+        # The process hand-over: close the open tasks, open the next one (copying a row of the same shape).
+        c.execute(
+            "SELECT 1 FROM workflows_dossierprocess WHERE dossier_id = %s FOR UPDATE NOWAIT", [dossier_id]
+        )
+        c.execute(
+            "SELECT t.id FROM viewflow_task t JOIN workflows_dossierprocess p ON p.process_ptr_id = t.process_id"
+            " WHERE p.dossier_id = %s ORDER BY t.id DESC LIMIT 1",
+            [dossier_id],
+        )
+        last = c.fetchone()[0]
+        c.execute(
+            "UPDATE viewflow_task SET status = 'DONE', finished = %s WHERE process_id = (SELECT process_id FROM"
+            " viewflow_task WHERE id = %s) AND status <> 'DONE'",
+            [now, last],
+        )
+        for _step in range(3):
+            c.execute(
+                "INSERT INTO viewflow_task (flow_task, flow_task_type, status, created, scheduled, token,"
+                " external_task_id, owner_permission, owner_permission_obj_pk, process_id, data)"
+                " SELECT flow_task, flow_task_type, 'NEW', %s, scheduled, token, external_task_id,"
+                " owner_permission, owner_permission_obj_pk, process_id, data FROM viewflow_task WHERE id = %s"
+                " RETURNING id",
+                [now, last],
+            )
+            new = c.fetchone()[0]
+            c.execute(
+                "INSERT INTO viewflow_task_previous (from_task_id, to_task_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                [new, last],
+            )
+            c.execute("UPDATE viewflow_task SET status = 'DONE', finished = %s WHERE id = %s", [now, last])
+            last = new
+        c.execute(
+            "UPDATE notifications_recipientcursor SET last_seq = last_seq + 1 WHERE user_id = %s RETURNING last_seq",
+            [recipient_id],
+        )
+        row = c.fetchone()
+        if row is None:
+            c.execute(
+                "INSERT INTO notifications_recipientcursor (user_id, last_seq, email_digest) VALUES (%s, 1, true)",
+                [recipient_id],
+            )
+            row = (1,)
+        c.execute(
+            "INSERT INTO notifications_notification (recipient_id, seq, kind, title, body, url, data, created_at)"
+            " VALUES (%s, %s, 'dossier', 'x: Đã tiếp nhận', '', %s, %s, %s)",
+            [
+                recipient_id,
+                row[0],
+                f"/dossiers/{dossier_id}/",
+                json.dumps({"dossier_id": dossier_id, "status": "received"}),
+                now,
+            ],
+        )
+
+
+def test_bench_action_versus_raw_sql(life: Life):
+    orm = [life.reach("submitted") for _ in range(N)]
+    raw = [life.reach("submitted") for _ in range(N)]
+    # Warm up both paths (prepared statements, caches), not counted.
+    actions.dossier_receive(actor=life.reviewer, dossier_id=orm[0].pk, expected_version=orm[0].version)
+    _raw_receive(dossier_id=raw[0].pk, actor_id=life.reviewer.pk, recipient_id=life.proposer.pk)
+
+    with CaptureQueriesContext(connection) as ctx:
+        actions.dossier_receive(actor=life.reviewer, dossier_id=orm[1].pk, expected_version=orm[1].version)
+    statements = len(ctx.captured_queries)
+
+    t0 = time.perf_counter()
+    for d in orm[2:]:
+        actions.dossier_receive(actor=life.reviewer, dossier_id=d.pk, expected_version=d.version)
+    t_orm = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for d in raw[1:-1]:
+        _raw_receive(dossier_id=d.pk, actor_id=life.reviewer.pk, recipient_id=life.proposer.pk)
+    t_raw = time.perf_counter() - t0
+
+    n = N - 2
+    ratio = t_orm / t_raw
+    print(
+        f"\n[bench_actions] {connection.vendor}, {n} moves each: action {n / t_orm:.1f}/s "
+        f"({statements} statements), raw SQL {n / t_raw:.1f}/s; ratio {ratio:.2f}x (target <= 3x)"
+    )
