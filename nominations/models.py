@@ -173,7 +173,7 @@ class AwardType(models.Model):
     )
     requires_council = models.BooleanField(_("requires a council vote"), default=True)
     vote_threshold_percent = models.DecimalField(
-        _("vote threshold (% of all members)"),
+        _("vote threshold (percent of all members)"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -517,13 +517,13 @@ class CouncilRule(models.Model):
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="council_rules")
     effective_from = models.DateField(_("effective from"))
     quorum_percent = models.DecimalField(
-        _("quorum for a valid session (% of members)"),
+        _("quorum for a valid session (percent of members)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     award_quorum_percent = models.DecimalField(
-        _("quorum for a session that decides awards (% of members)"),
+        _("quorum for a session that decides awards (percent of members)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
