@@ -238,7 +238,8 @@ def _receipt_check(request: HttpRequest, session: CouncilSession, items: list[An
     for item in items:
         for commitment, choice in item.commitments:
             if commitment == wanted:
-                return {"commitment": wanted, "found": True, "dossier": item.dossier, "choice": choice}
+                label = BallotChoice(choice).label if choice in BallotChoice.values else choice
+                return {"commitment": wanted, "found": True, "dossier": item.dossier, "choice": label}
     return {"commitment": wanted, "found": False}
 
 
