@@ -14,6 +14,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from nominations.models import AwardType, BaseSalary, QuotaLedger
+from tests.foundation.conftest import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def test_admin_is_in_vietnamese(admin_client_vi):
     page = admin_client_vi.get(reverse("admin:index"))
     assert page.status_code == 200
     assert 'lang="vi"' in page.content.decode()
-    assert "Cấu hình" in page.content.decode()  # our index title, translated
+    assert vi("Configuration") in page.content.decode()  # our index title, translated
 
 
 def test_quota_limit_below_used_is_refused(admin_client_vi, quota_with_seats):
@@ -83,7 +84,9 @@ def test_quota_limit_below_used_is_refused(admin_client_vi, quota_with_seats):
     response = admin_client_vi.post(url, data)
     assert response.status_code == 200, "the form is shown again, not saved and redirected"
     assert response.context["adminform"].form.errors
-    assert "Số lượng tối đa không được thấp hơn 3 suất đã sử dụng." in response.content.decode()
+    message = vi("The limit cannot be lower than the %(used)s seats already used.") % {"used": 3}
+    assert message.startswith("Số lượng tối đa")
+    assert message in response.content.decode()
     assert all_rows(QuotaLedger) == before
     quota.refresh_from_db()
     assert (quota.limit, quota.used) == (5, 3)
@@ -112,7 +115,7 @@ def test_negative_coefficient_is_refused(admin_client_vi):
         response = admin_client_vi.post(url, data)
         assert response.status_code == 200
         assert field in response.context["adminform"].form.errors
-        assert "Hệ số không được là số âm." in errors_of(response)
+        assert vi("Coefficients cannot be negative.") in errors_of(response)
         assert all_rows(AwardType) == before
 
     data = form_data(admin_client_vi.get(url))
@@ -138,7 +141,8 @@ def test_overlapping_base_salary_period_is_refused(admin_client_vi):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
-    assert "Khoảng thời gian này trùng với mức lương cơ sở áp dụng từ ngày 01/07/2026." in errors_of(response)
+    overlap = vi("This period overlaps the base salary in force from %(start)s.") % {"start": "01/07/2026"}
+    assert overlap in errors_of(response)
     assert all_rows(BaseSalary) == before
 
     # Stretching the old period over the new one is refused as well.
@@ -148,14 +152,14 @@ def test_overlapping_base_salary_period_is_refused(admin_client_vi):
     data["effective_to"] = "2026-12-31"
     response = admin_client_vi.post(url, data)
     assert response.status_code == 200
-    assert "trùng với mức lương cơ sở áp dụng từ ngày 01/07/2026" in errors_of(response)
+    assert overlap in errors_of(response)
     assert all_rows(BaseSalary) == before
 
     # An end before the start is refused.
     data["effective_to"] = "2024-01-01"
     response = admin_client_vi.post(url, data)
     assert response.status_code == 200
-    assert "Ngày kết thúc phải sau ngày bắt đầu." in errors_of(response)
+    assert vi("The period must end after it starts.") in errors_of(response)
     assert all_rows(BaseSalary) == before
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from nominations.models import QuotaLedger
 from tests.conftest import login
+from tests.foundation.conftest import vi
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +33,7 @@ def test_login_and_read_the_quota_table_in_vietnamese(vi_catalog, demo, asgi_ser
     assert headers == [
         "Đợt khen thưởng",
         "Hình thức khen thưởng",
-        "Đối tượng đề nghị",
+        vi("Nominee"),
         "Tối đa",
         "Đã sử dụng",
         "Còn lại",

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from nominations.models import Authority, AwardType, Movement, Occasion, QuotaLedger, RoleAssignment
+from tests.foundation.conftest import vi
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_login_page_is_vietnamese(client, db, vi_catalog):
 def test_wrong_password_is_refused_in_vietnamese(client, demo, vi_catalog):
     response = client.post(reverse("login"), {"username": "donvi", "password": "wrong"})
     assert response.status_code == 200
-    assert "Sai tên đăng nhập hoặc mật khẩu." in response.content.decode()
+    assert vi("Wrong username or password. Please try again.") in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
@@ -107,10 +108,11 @@ def test_home_shows_movement_occasions_and_live_quotas_in_vietnamese(logged_in):
     assert "15/10/2026 – 20/12/2026" in html  # the annual 2026 nomination window
 
     table = QuotaTable(html)
+    assert vi("Nominee").startswith("Đối tượng")
     assert table.headers == [
         "Đợt khen thưởng",
         "Hình thức khen thưởng",
-        "Đối tượng đề nghị",
+        vi("Nominee"),
         "Tối đa",
         "Đã sử dụng",
         "Còn lại",
@@ -183,4 +185,4 @@ def test_home_shows_only_the_users_own_authority(client, demo, vi_catalog):
     html = client.get(reverse("home")).content.decode()
     assert MOVEMENT_NAME not in html
     assert QuotaTable(html).rows == {}
-    assert "Chưa cấu hình phong trào thi đua nào." in html
+    assert vi("No movement is configured yet.") in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from nominations.demo import DEMO_PASSWORD, seed_demo
-from nominations.models import Nominee, Role, RoleAssignment, Unit, UnitKind
+from nominations.models import Dossier, Nominee, Role, RoleAssignment, Unit, UnitKind
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,14 @@ def snapshot() -> dict[str, list]:
         "units": list(Unit.objects.order_by("pk").values()),
         "roles": list(RoleAssignment.objects.order_by("pk").values()),
         "nominees": list(Nominee.objects.order_by("pk").values()),
+        "dossiers": list(Dossier.objects.order_by("pk").values()),
     }
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    # Inside the annual 2026 nomination window (15/10–20/12/2026).
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 25))
 
 
 @pytest.fixture
@@ -95,3 +103,30 @@ def test_demo_logins_lists_every_user(seeded):
     assert DEMO_PASSWORD in out
     for ra in RoleAssignment.objects.select_related("user"):
         assert ra.user.username in out
+
+
+def test_a_handful_of_dossiers_in_different_states(seeded):
+    dossiers = list(Dossier.objects.select_related("unit", "occasion", "created_by"))
+    assert len(dossiers) >= 5
+    assert len({d.status for d in dossiers}) >= 4
+    assert {"draft", "submitted"} <= {d.status for d in dossiers}
+    assert {d.occasion.code for d in dossiers} == {"hang-nam-2026"}
+    for d in dossiers:
+        ra = RoleAssignment.objects.get(user=d.created_by, role=Role.PROPOSER)
+        assert d.unit == ra.unit  # proposers nominate for their own unit
+        assert d.achievement_summary
+        assert d.content_areas.exists()
+
+
+def test_fixture_seed_has_no_dossiers(demo):
+    """tests/conftest.py's `demo` seeds units and users only: every test starts with empty quotas."""
+    assert not Dossier.objects.exists()
+
+
+def test_outside_the_window_dossiers_stay_drafts(db, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2027, 3, 2))
+    run("seed_plan")
+    run("seed_demo")
+    dossiers = list(Dossier.objects.all())
+    assert len(dossiers) >= 5
+    assert {d.status for d in dossiers} == {"draft"}
