@@ -820,12 +820,14 @@ def council_result_record(
                 continue
             q = quota_for(c.dossier) if c.dossier.award_type.quota_limited else None
             by_quota.setdefault(q.pk if q else None, []).append(c)
-        for quota_id, group in by_quota.items():
+        # Quota rows are locked (in id order, so two counts cannot deadlock) before the seats left are
+        # read: a count recorded at the same time waits, and the ranking never works from a stale number.
+        for quota_id, group in sorted(by_quota.items(), key=lambda item: item[0] or 0):
             if quota_id is None:
                 for c in group:
                     c.outcome = CouncilOutcome.APPROVED
                 continue
-            quota = QuotaLedger.objects.get(pk=quota_id)
+            quota = QuotaLedger.objects.select_for_update().get(pk=quota_id)
             seats = quota.limit - quota.used
             group.sort(key=_rank_key)
             if len(group) <= seats:
