@@ -263,3 +263,123 @@ def store_upload(upload: Any) -> StoredFile:
 def discard(storage_name: str) -> None:
     with contextlib.suppress(AttachmentRejected):
         storage_path(storage_name).unlink(missing_ok=True)
+
+
+# --- actions: add and remove a file on a draft or returned dossier -------------------------------
+
+EDITABLE_STATES = ("draft", "returned")
+
+
+def _locked_for_edit(*, actor: Any, dossier_id: int, expected_version: int) -> Any:
+    from nominations.models import Dossier
+
+    from .actions.dossier import _check_version
+    from .errors import ActionError, not_allowed, not_found
+    from .permissions import may_act
+    from .selectors import dossier_scope
+
+    dossier = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("occasion", "award_type", "unit", "nominee")
+        .filter(dossier_scope(actor), pk=dossier_id)
+        .first()
+    )
+    if dossier is None:
+        raise not_found()
+    if not may_act(actor, "update", authority_id=dossier.authority_id, unit_id=dossier.unit_id):
+        raise not_allowed()
+    _check_version(dossier, expected_version)
+    if dossier.status not in EDITABLE_STATES:
+        raise ActionError("invalid_transition", _("Only a draft or a returned dossier can be edited."))
+    return dossier
+
+
+def attachment_add(*, actor: Any, dossier_id: int, expected_version: int, upload: Any, kind: str) -> Any:
+    """Check the file, store it, record it on the dossier (new version, ledger event). A refused file
+    raises AttachmentRejected before anything is written; a refused action removes the stored file."""
+    from django.db import transaction
+
+    from nominations.models import Attachment, AttachmentKind
+
+    from .actions.dossier import content_hash
+    from .errors import ActionError
+    from .flows import after_dossier_change
+    from .ledger import ledger_append
+
+    if kind not in AttachmentKind.values:
+        raise ActionError("validation_error", _("Unknown kind of document."))
+    stored = store_upload(upload)
+    try:
+        with transaction.atomic():
+            dossier = _locked_for_edit(actor=actor, dossier_id=dossier_id, expected_version=expected_version)
+            seen = content_hash(dossier)
+            dossier.version += 1
+            attachment = Attachment.objects.create(
+                dossier=dossier,
+                kind=kind,
+                original_name=stored.original_name,
+                storage_name=stored.storage_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                dossier_version=dossier.version,
+                uploaded_by=actor,
+            )
+            dossier.save(update_fields=["version", "updated_at"])
+            ledger_append(
+                actor=actor,
+                action="attachment_add",
+                dossier=dossier,
+                from_state=str(dossier.status),
+                to_state=str(dossier.status),
+                payload={
+                    "attachment": attachment.pk,
+                    "name": stored.original_name,
+                    "sha256": stored.sha256,
+                    "size": stored.size,
+                    "kind": kind,
+                },
+                seen_hash=seen,
+            )
+            after_dossier_change(actor=actor, dossier=dossier, action="attachment_add")
+    except BaseException:
+        discard(stored.storage_name)
+        raise
+    return attachment
+
+
+def attachment_remove(*, actor: Any, dossier_id: int, expected_version: int, attachment_id: int) -> Any:
+    """Take a file off the dossier from the next version on. The file itself is kept: earlier versions
+    still show it."""
+    from django.db import transaction
+
+    from .actions.dossier import content_hash
+    from .errors import ActionError
+    from .flows import after_dossier_change
+    from .ledger import ledger_append
+
+    with transaction.atomic():
+        dossier = _locked_for_edit(actor=actor, dossier_id=dossier_id, expected_version=expected_version)
+        attachment = dossier.attachments.filter(pk=attachment_id, removed_in_version__isnull=True).first()
+        if attachment is None:
+            raise ActionError("not_found", _("File not found."))
+        seen = content_hash(dossier)
+        dossier.version += 1
+        attachment.removed_in_version = dossier.version
+        attachment.save(update_fields=["removed_in_version"])
+        dossier.save(update_fields=["version", "updated_at"])
+        ledger_append(
+            actor=actor,
+            action="attachment_remove",
+            dossier=dossier,
+            from_state=str(dossier.status),
+            to_state=str(dossier.status),
+            payload={
+                "attachment": attachment.pk,
+                "name": attachment.original_name,
+                "sha256": attachment.sha256,
+            },
+            seen_hash=seen,
+        )
+        after_dossier_change(actor=actor, dossier=dossier, action="attachment_remove")
+    return attachment
