@@ -250,8 +250,10 @@ def export_snapshot() -> Iterator[None]:
     PostgreSQL: a REPEATABLE READ transaction, so events appended meanwhile are not half-seen.
     SQLite: one transaction (it holds the write lock, so appends wait until the read is done).
     """
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        # Inside a caller's transaction (tests, a view) the isolation level is already fixed.
+        if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield

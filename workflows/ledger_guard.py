@@ -127,7 +127,8 @@ def triggers_present(connection: Any, table: str = "workflows_auditevent") -> bo
             return cursor.fetchone()[0] >= 2
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [table]
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal AND tgenabled <> 'D'",
+                [table],
             )
             return cursor.fetchone()[0] >= 2
     return False

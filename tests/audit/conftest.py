@@ -66,3 +66,9 @@ def real_ledger(demo, today_in_window, keys_dir):
         actor=u["chutich"], dossier_id=awarded.pk, expected_version=awarded.version
     )
     return {"awarded": awarded, "returned": returned, "withdrawn": withdrawn, "draft": draft, "users": u}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # seed_demo creates ~15 users; the production hasher makes each fixture take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
