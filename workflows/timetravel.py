@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from .ledger import dossier_chain
 from .models import AuditEvent
 
+
 def events_as_of(*, at: dt.datetime, where: Q | None = None) -> QuerySet[AuditEvent]:
     """Events recorded at or before `at`, oldest first (within a chain, seq order is time order)."""
     qs = AuditEvent.objects.filter(at__lte=at)
