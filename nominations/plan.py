@@ -318,33 +318,46 @@ def seed_plan() -> dict[str, int]:
                 )
                 created["quotas"] += new
 
+    # The dated rules are seeded once and then belong to the administrator: `make run` re-runs this
+    # on every start, so a row the administrator deleted or re-dated (a holiday that is worked after
+    # all, a corrected salary period or citation) must not come back. Each kind is therefore loaded
+    # only where none of its rows exist yet.
     start = D(2026, 1, 1)
-    _rule, new = CouncilRule.objects.get_or_create(
-        authority=authority,
-        effective_from=start,
-        # 66.66 rather than 66.67 so that exactly two thirds (e.g. 6 of 9) meets the quorum.
-        defaults={"quorum_percent": Decimal("66.66"), "award_quorum_percent": Decimal("80")},
-    )
-    created["rules"] += new
-    for step, days in SLA_DAYS.items():
-        _sla, new = SlaRule.objects.get_or_create(
-            authority=authority, step=step, effective_from=start, defaults={"working_days": days}
-        )
-        created["rules"] += new
-    for amount, start_on, end_on, ref in BASE_SALARIES:
-        _salary, new = BaseSalary.objects.get_or_create(
-            effective_from=start_on,
-            defaults={"amount": amount, "effective_to": end_on, "legal_reference": ref},
-        )
-        created["rules"] += new
-    for order, (citation, start_on, end_on) in enumerate(LEGAL_BASES):
-        _basis, new = LegalBasis.objects.get_or_create(
+    if not CouncilRule.objects.filter(authority=authority).exists():
+        CouncilRule.objects.create(
             authority=authority,
-            citation=citation,
-            defaults={"effective_from": start_on, "effective_to": end_on, "order": order},
+            effective_from=start,
+            # 66.66 rather than 66.67 so that exactly two thirds (e.g. 6 of 9) meets the quorum.
+            quorum_percent=Decimal("66.66"),
+            award_quorum_percent=Decimal("80"),
         )
-        created["rules"] += new
+        created["rules"] += 1
+    steps_present = set(SlaRule.objects.filter(authority=authority).values_list("step", flat=True))
+    for step, days in SLA_DAYS.items():
+        if step not in steps_present:
+            SlaRule.objects.create(authority=authority, step=step, effective_from=start, working_days=days)
+            created["rules"] += 1
+    if not BaseSalary.objects.exists():
+        for amount, start_on, end_on, ref in BASE_SALARIES:
+            BaseSalary.objects.create(
+                amount=amount, effective_from=start_on, effective_to=end_on, legal_reference=ref
+            )
+            created["rules"] += 1
+    if not LegalBasis.objects.filter(authority=authority).exists():
+        for order, (citation, start_on, end_on) in enumerate(LEGAL_BASES):
+            LegalBasis.objects.create(
+                authority=authority,
+                citation=citation,
+                effective_from=start_on,
+                effective_to=end_on,
+                order=order,
+            )
+            created["rules"] += 1
+    years_present = {day.year for day in PublicHoliday.objects.values_list("date", flat=True)}
     for day, name, working in holidays_rows(range(2026, 2032)):
+        if day.year in years_present:
+            continue
+        # get_or_create: a make-up day can fall in the year after its holiday.
         _holiday, new = PublicHoliday.objects.get_or_create(
             date=day, defaults={"name": name, "is_working_day": working}
         )

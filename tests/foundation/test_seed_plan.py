@@ -186,3 +186,33 @@ def test_second_run_changes_nothing_and_keeps_edits():
     edited_row.refresh_from_db()
     assert used_row.used == 3
     assert (edited_row.limit, edited_row.used) == (12, 4)
+
+
+def test_rerun_does_not_undo_administrator_deletions_and_redating():
+    """`make run` re-runs seed_plan on every start: rules the administrator removed or re-dated stay so."""
+    seed()
+    authority = m.Authority.objects.get(code="vinh-thong")
+    # A Tết day is worked after all; a salary period is re-dated; a citation is corrected; a step
+    # deadline and the council rule are re-dated.
+    m.PublicHoliday.objects.filter(date=dt.date(2027, 2, 4)).delete()
+    m.BaseSalary.objects.filter(amount=2_530_000).update(effective_from=dt.date(2026, 7, 2))
+    m.BaseSalary.objects.filter(amount=2_340_000).update(effective_to=dt.date(2026, 7, 1))
+    basis = m.LegalBasis.objects.filter(authority=authority).order_by("order").first()
+    assert basis is not None
+    m.LegalBasis.objects.filter(pk=basis.pk).update(citation=basis.citation + " (sửa đổi)")
+    m.SlaRule.objects.filter(authority=authority, step="resubmit").update(effective_from=dt.date(2026, 3, 1))
+    m.CouncilRule.objects.filter(authority=authority).update(effective_from=dt.date(2025, 12, 1))
+    edited = dump()
+    seed()
+    assert dump() == edited
+    assert not m.PublicHoliday.objects.filter(date=dt.date(2027, 2, 4)).exists()
+    assert m.BaseSalary.objects.count() == 2
+    assert m.CouncilRule.objects.count() == 1
+    assert m.SlaRule.objects.filter(step="resubmit").count() == 1
+
+
+def test_holidays_of_a_new_year_are_still_added():
+    seed()
+    m.PublicHoliday.objects.filter(date__year=2031).delete()
+    seed()
+    assert m.PublicHoliday.objects.filter(date=dt.date(2031, 9, 2)).exists()
