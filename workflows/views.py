@@ -721,7 +721,7 @@ def council_tally(request: HttpRequest) -> HttpResponse:
     """Vote counts from a paper ballot session, typed in by the secretary; one call of
     council_result_record for the whole agenda."""
     authority_ids = list(
-        RoleAssignment.objects.filter(user_id=request.user.pk, role=Role.SECRETARY, active=True).values_list(
+        RoleAssignment.objects.filter(user_id=request.user.pk or 0, role=Role.SECRETARY, active=True).values_list(
             "authority_id", flat=True
         )
     )
