@@ -95,9 +95,14 @@ def test_naive_max_plus_one_fails_under_the_same_harness(demo):
 @pytest.mark.django_db
 def test_a_rolled_back_issue_gives_its_number_back(demo):
     first, second = _drafts(demo, 2)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        docs.decision_issue_number(actor=demo["vanthu"], decision_id=first, issued_on=DAY, render=False)
-        raise RuntimeError("the request failed after numbering")
+
+    def failing_request() -> None:
+        with transaction.atomic():
+            docs.decision_issue_number(actor=demo["vanthu"], decision_id=first, issued_on=DAY, render=False)
+            raise RuntimeError("the request failed after numbering")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
     assert Decision.objects.get(pk=first).number is None
     d = docs.decision_issue_number(actor=demo["vanthu"], decision_id=second, issued_on=DAY, render=False)
     assert d.number == 1
