@@ -27,4 +27,6 @@ urlpatterns: list = [
     path("tasks/bulk-claim/", views.task_bulk_claim_view, name="task_bulk_claim"),
     path("tally/", views.council_tally, name="council_tally"),
     path("council/", include("workflows.council_urls")),
+    path("audit/", include("workflows.audit_urls")),
+    path("documents/", include("workflows.document_urls")),
 ]
