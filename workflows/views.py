@@ -26,6 +26,7 @@ from viewflow.workflow.status import STATUS
 
 from nominations.models import (
     AwardType,
+    CouncilOutcome,
     Dossier,
     Occasion,
     QuotaLedger,
@@ -721,9 +722,9 @@ def council_tally(request: HttpRequest) -> HttpResponse:
     """Vote counts from a paper ballot session, typed in by the secretary; one call of
     council_result_record for the whole agenda."""
     authority_ids = list(
-        RoleAssignment.objects.filter(user_id=request.user.pk or 0, role=Role.SECRETARY, active=True).values_list(
-            "authority_id", flat=True
-        )
+        RoleAssignment.objects.filter(
+            user_id=request.user.pk or 0, role=Role.SECRETARY, active=True
+        ).values_list("authority_id", flat=True)
     )
     if not authority_ids:
         raise Http404
@@ -766,6 +767,9 @@ def council_tally(request: HttpRequest) -> HttpResponse:
         names = {d.pk: d for d in agenda}
         for r in results:
             r["dossier"] = names.get(r["dossier_id"])
+            r["outcome_label"] = (
+                CouncilOutcome(r["outcome"]).label if r["outcome"] in CouncilOutcome.values else ""
+            )
         messages.success(request, _("The council result was recorded."))
     return render(
         request, "workflows/council_tally.html", {"agenda": agenda, "head": head, "results": results}
