@@ -51,6 +51,16 @@ def demo(plan):
 
 def _point_child_at_test_db(db_name: str) -> None:
     settings.DATABASES["default"]["NAME"] = db_name
+    # A forked child inherits asgiref's one-thread executor without its thread (threads do not survive
+    # fork) once the parent ran any database_sync_to_async: websocket consumers would hang forever.
+    # Also drop channel layers whose Redis connections belong to the parent.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from asgiref.sync import SyncToAsync
+    from channels.layers import channel_layers
+
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    channel_layers.backends = {}
 
 
 @pytest.fixture
@@ -99,9 +109,11 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     # Playwright's sync API runs an event loop in this thread; Django's ORM in the same test is safe.
+    # Module scope, not session: while that loop is open, pytest-asyncio cannot run async tests
+    # ("Runner.run() cannot be called from a running event loop") in any later module.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
