@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -91,12 +92,27 @@ async def _send_all(messages: dict[str, dict[str, Any]]) -> list[str]:
     return failed
 
 
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
     """Send one channel-layer message per user group; logs and swallows every delivery failure."""
     if not messages:
         return
+    groups = {user_group(uid): msg for uid, msg in messages.items()}
     try:
-        failed = async_to_sync(_send_all)({user_group(uid): msg for uid, msg in messages.items()})
+        if _loop_running_here():
+            # async_to_sync refuses to run on a thread that drives an event loop (e.g. a sync helper
+            # called from async code): send from a short-lived worker thread instead.
+            with ThreadPoolExecutor(max_workers=1) as worker:
+                failed = worker.submit(async_to_sync(_send_all), groups).result()
+        else:
+            failed = async_to_sync(_send_all)(groups)
     except Exception:
         log.warning("notification push to %s users not delivered", len(messages), exc_info=True)
         return

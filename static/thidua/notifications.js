@@ -160,6 +160,7 @@
     ws.onopen = function () {
       attempt = 0;
       setOffline(false);
+      bell.setAttribute("data-live", "1");
       fetchNews();
       clearInterval(pingTimer);
       pingTimer = setInterval(function () {
@@ -185,6 +186,7 @@
         return;
       }
       socket = null;
+      bell.setAttribute("data-live", "0");
       setOffline(true);
       // 4401: refused (logged out or no access) — back off hard instead of hammering the server.
       if (ev.code === 4401) {

@@ -40,6 +40,13 @@ class BrokenLayer:
         raise ConnectionError("layer down")
 
 
+class RecordingLayer(BrokenLayer):
+    sent: list[tuple[str, dict]] = []
+
+    async def group_send(self, group: str, message: dict) -> None:
+        RecordingLayer.sent.append((group, message))
+
+
 class HangingLayer(BrokenLayer):
     """A layer that never answers, like a Redis host that stopped responding."""
 

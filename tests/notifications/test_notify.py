@@ -103,11 +103,20 @@ def test_a_hanging_layer_is_given_up_on(users, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_push_from_inside_an_event_loop_is_swallowed(users):
-    """async_to_sync refuses to run inside a running loop; the action must not notice."""
+@override_settings(CHANNEL_LAYERS={"default": {"BACKEND": "tests.notifications.conftest.RecordingLayer"}})
+def test_push_from_a_thread_running_an_event_loop_is_still_delivered(users, monkeypatch):
+    """async_to_sync refuses to run inside a running loop; the push goes through a worker thread."""
     import asyncio
 
+    from .conftest import RecordingLayer
+
+    RecordingLayer.sent.clear()
+    an = users["an"]
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM call below runs on the loop's thread
+
     async def inside_loop() -> None:
-        services.push_wakeups({users["an"].pk: 1})
+        with transaction.atomic():
+            notify(recipients=[an], kind="k", title="t")
 
     asyncio.run(inside_loop())
+    assert RecordingLayer.sent == [(f"user.{an.pk}", {"type": "notify.wake", "upto": 1})]

@@ -1,0 +1,83 @@
+"""Two browsers, live server, Redis layer between the test process and the server: one user's
+notification changes the other browser's bell without a reload."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from notifications.services import notify
+from tests.conftest import login
+
+# The live server is another process: only a shared (Redis) layer carries the wake-up to it.
+pytestmark = [pytest.mark.browser, pytest.mark.redis]
+
+SEEN = """() => { window.__seen = []; document.addEventListener('thidua:notification',
+    (e) => window.__seen.push(e.detail.seq)); }"""
+
+
+def open_home(new_page, base_url, username):
+    page = new_page()
+    login(page, base_url, username)
+    page.goto(f"{base_url}/")
+    page.wait_for_selector('#td-bell[data-live="1"]')
+    page.evaluate(SEEN)
+    return page
+
+
+def badge(page):
+    return page.locator("#td-bell .td-bell__badge")
+
+
+def test_notification_changes_the_other_browsers_badge_without_reload(asgi_server, new_page, demo):
+    reviewer = open_home(new_page, asgi_server, "chuyenvien")
+    proposer = open_home(new_page, asgi_server, "donvi")
+    assert badge(reviewer).is_hidden()
+    reviewer.evaluate("() => { window.__marker = 'same page'; }")
+
+    with transaction.atomic():
+        notify(
+            recipients=[demo["chuyenvien"]],
+            kind="task",
+            title="Hồ sơ mới chờ tiếp nhận",
+            body="Nguyễn Văn An",
+            url="/",
+        )
+
+    reviewer.wait_for_function("() => document.querySelector('#td-bell .td-bell__badge').textContent === '1'")
+    assert badge(reviewer).is_visible()
+    assert reviewer.locator(".td-toast").first.inner_text().startswith("Hồ sơ mới chờ tiếp nhận")
+    assert reviewer.evaluate("() => window.__marker") == "same page"  # no reload happened
+    assert reviewer.evaluate("() => window.__seen") == [1]
+
+    # A burst of 20 arrives complete, in order, each item once, however the wake-ups coalesce.
+    for i in range(20):
+        with transaction.atomic():
+            notify(recipients=[demo["chuyenvien"]], kind="task", title=f"burst {i}")
+    reviewer.wait_for_function("() => window.__seen.length >= 21")
+    reviewer.wait_for_timeout(300)
+    assert reviewer.evaluate("() => window.__seen") == list(range(1, 22))
+    assert badge(reviewer).inner_text() == "21"
+
+    # The other browser heard nothing.
+    assert badge(proposer).is_hidden()
+    assert proposer.evaluate("() => window.__seen") == []
+
+
+def test_notifications_page_updates_live_and_marks_read(asgi_server, new_page, demo):
+    page = new_page()
+    login(page, asgi_server, "chuyenvien")
+    page.goto(f"{asgi_server}/notifications/")
+    page.wait_for_selector('#td-bell[data-live="1"]')
+    with transaction.atomic():
+        notify(
+            recipients=[demo["chuyenvien"]], kind="task", title="Hồ sơ bị trả lại", body="Thiếu minh chứng"
+        )
+    row = page.locator('#td-notification-list tr[data-seq="1"]')
+    row.wait_for()
+    assert "Hồ sơ bị trả lại" in row.inner_text()
+    assert badge(page).inner_text() == "1"
+    row.locator("button").click()
+    page.wait_for_function("() => document.querySelector('#td-bell .td-bell__badge').hidden")
+    page.reload()
+    assert page.locator("#td-notification-list tr.td-notif--unread").count() == 0
