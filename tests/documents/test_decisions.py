@@ -205,3 +205,48 @@ def test_quota_seats_stay_taken_through_signing(demo, today, chair_device):
     d = docs.decision_sign(actor=demo["chutich"], decision_id=d.pk, otp_token=totp_now(chair_device))
     docs.decision_issue(actor=demo["vanthu"], decision_id=d.pk)
     assert QuotaLedger.objects.get(pk=q.pk).used == 2
+
+
+def test_vice_chair_signs_for_the_chair(demo, today):
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from nominations.models import Role, RoleAssignment
+
+    deputy = get_user_model().objects.create(username="phochutich", first_name="Thành", last_name="Lương Văn")
+    RoleAssignment.objects.create(
+        user=deputy,
+        authority=demo["chutich"].roles.first().authority,
+        role=Role.CHAIR,
+        title="Phó Chủ tịch UBND xã",
+    )
+    dossiers = approved(demo, [AN])
+    d = docs.decision_prepare(
+        actor=demo["chuyenvien"],
+        occasion_id=dossiers[0].occasion_id,
+        dossier_ids=[dossiers[0].pk],
+        signer_id=deputy.pk,
+    )
+    assert d.signer_title == "deputy"
+    d = docs.decision_issue_number(actor=demo["vanthu"], decision_id=d.pk)
+    text = pdf_text(read_document(d.pdf_storage_name))
+    assert "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lương Văn Thành" in text
+    # Only the named signer signs it.
+    chair_device = TOTPDevice.objects.create(user=demo["chutich"], name="chair", confirmed=True)
+    with pytest.raises(ActionError) as err:
+        docs.decision_sign(actor=demo["chutich"], decision_id=d.pk, otp_token=totp_now(chair_device))
+    assert err.value.code == "not_allowed"
+    device = TOTPDevice.objects.create(user=deputy, name="deputy", confirmed=True)
+    d = docs.decision_sign(actor=deputy, decision_id=d.pk, otp_token=totp_now(device))
+    assert d.status == DecisionStatus.SIGNED and d.get_signer_title_display()
+    assert verify_document(data=read_document(d.pdf_storage_name)).signer_name == "Lương Văn Thành"
+
+
+def test_a_changed_stored_pdf_is_not_signed(demo, today, chair_device, settings):
+    d = numbered(demo, [AN])
+    path = settings.PRIVATE_STORAGE_ROOT / "documents" / d.pdf_storage_name
+    path.write_bytes(path.read_bytes() + b"\n% appended")
+    with pytest.raises(ActionError) as err:
+        docs.decision_sign(actor=demo["chutich"], decision_id=d.pk, otp_token=totp_now(chair_device))
+    assert err.value.code == "conflict"
+    assert Decision.objects.get(pk=d.pk).signature == ""
