@@ -169,7 +169,12 @@ def test_commit_to_wakeup_latency(asgi_server):
         sockets = []
         for start in range(0, len(people), 50):  # batches: do not flood the accept queue
             batch = [MiniSocket(uid, received) for uid, _ in people[start : start + 50]]
-            await asyncio.gather(*(s.open(host, port, cookie) for s, (_, cookie) in zip(batch, people[start:])))
+            await asyncio.gather(
+                *(
+                    s.open(host, port, cookie)
+                    for s, (_, cookie) in zip(batch, people[start : start + 50], strict=True)
+                )
+            )
             await asyncio.gather(*(asyncio.wait_for(s.hello, 30) for s in batch))
             sockets.extend(batch)
         return sockets
