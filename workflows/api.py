@@ -22,6 +22,7 @@ from nominations.selectors import authorities_for
 from nominations.states import DossierStatus
 
 from . import actions
+from .document_api import router as documents_router
 from .errors import ActionError
 from .models import ApiToken, AuditEvent
 from .selectors import dossier_for, dossiers_visible_to
@@ -422,3 +423,4 @@ def quotas(request: HttpRequest, occasion: str | None = None):
 
 
 api.add_router("/", router)
+api.add_router("/documents/", documents_router)
