@@ -314,3 +314,18 @@ def test_missing_triggers_are_reported(real_ledger):
             cur.execute("DROP TRIGGER workflows_auditevent_no_update")
     report = ledger_verify_live()
     assert [p.code for p in report.problems] == ["triggers_missing"]
+
+
+def test_line_by_line_feeding_finds_the_same_problems(export, chain):
+    # `feed` (one line at a time, the slow explaining path) and `feed_all` (the fast loop) agree.
+    i, _ = _event_at(export, chain["awarded"], 4)
+    del export[i]
+    fast = _verify(export)
+    slow = Verifier(load_public_keys([str(public_key_path())]))
+    for line in export:
+        slow.feed(line)
+    slow_report = slow.finish()
+    assert [(p.code, p.chain, p.seq) for p in slow_report.problems] == [
+        (p.code, p.chain, p.seq) for p in fast.problems
+    ]
+    assert fast.first_problem.code == "broken_link"
