@@ -22,6 +22,7 @@ from nominations.selectors import authorities_for
 from nominations.states import DossierStatus
 
 from . import actions
+from .council_api import router as council_router
 from .document_api import router as documents_router
 from .errors import ActionError
 from .models import ApiToken, AuditEvent
@@ -423,4 +424,5 @@ def quotas(request: HttpRequest, occasion: str | None = None):
 
 
 api.add_router("/", router)
+api.add_router("/council/", council_router)
 api.add_router("/documents/", documents_router)

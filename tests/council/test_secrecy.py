@@ -30,12 +30,18 @@ def _normalise(text: str) -> str:
     def sort_list(m: re.Match) -> str:
         return m.group(1) + "".join(sorted(re.findall(r"<li>.*?</li>", m.group(2)))) + m.group(3)
 
-    return re.sub(r'(<ul class="td-mono">)(.*?)(</ul>)', sort_list, text, flags=re.S)
+    text = re.sub(r'(<ul class="td-mono">)(.*?)(</ul>)', sort_list, text, flags=re.S)
+
+    def sort_pairs(m: re.Match) -> str:
+        return '"commitments": [' + ", ".join(sorted(re.findall(r'\["H", "\w+"\]', m.group(1)))) + "]"
+
+    return re.sub(r'"commitments": \[((?:\["H", "\w+"\](?:, )?)*)\]', sort_pairs, text)
 
 
 def _urls(session, dossiers) -> list[str]:
     urls = ["/", "/council/", f"/council/{session.pk}/", f"/council/{session.pk}/progress.json"]
     urls += ["/api/v1/dossiers", "/api/v1/inbox", "/notifications/"]
+    urls += ["/api/v1/council/sessions", f"/api/v1/council/sessions/{session.pk}"]
     for d in dossiers:
         urls += [f"/api/v1/dossiers/{d.pk}", f"/api/v1/dossiers/{d.pk}/history"]
     return urls
