@@ -18,6 +18,9 @@ class ChainHead(models.Model):
         verbose_name = _("chain head")
         verbose_name_plural = _("chain heads")
 
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq}"
+
 
 class AuditEvent(models.Model):
     """Append-only. The database refuses UPDATE and DELETE (see the ledger triggers migration)."""
@@ -71,6 +74,9 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["actor", "key"], name="idempotency_key_once")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key}"
 
 
 # --- API tokens (lead) ------------------------------------------------------------------------

@@ -953,6 +953,7 @@ def council_tie_break(
         )
         if len(locked) != len(candidates):
             raise not_found()
+        last_tally: dict[int, CouncilTally] = {}
         for d in locked:
             if not roles_of(actor, d.authority_id).has(Role.CHAIR):
                 raise not_allowed()
@@ -962,9 +963,9 @@ def council_tie_break(
                     "invalid_transition",
                     _("%(nominee)s is not awaiting a tie decision.") % {"nominee": d.nominee.name},
                 )
+            last_tally[d.pk] = last
         for d in locked:
-            last = d.council_tallies.order_by("-recorded_at", "-id").first()
-            assert last is not None
+            last = last_tally[d.pk]
             tally = {k: getattr(last, k) for k in ("issued", "returned", "valid", "agreeing")}
             outcome = CouncilOutcome.APPROVED if d.pk in chosen else CouncilOutcome.OVER_QUOTA
             reason = "" if d.pk in chosen else _("Over quota after the chair's decision on the tie.")
