@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Authority, Movement, QuotaLedger, RoleAssignment
+from .models import Authority, Movement, Occasion, QuotaLedger, RoleAssignment
 
 
 def authorities_for(user: Any) -> list[int]:
@@ -24,13 +24,16 @@ def movement_overview(*, user: Any) -> dict[str, Any]:
         .select_related("authority")
         .order_by("starts_on")
     )
-    quotas = list(
-        QuotaLedger.objects.filter(occasion__movement__in=movements)
-        .select_related("occasion", "award_type")
-        .order_by("occasion__year", "occasion__kind", "award_type__order", "nominee_kind")
+    # Every occasion of the movements, with or without quota rows (e.g. one just added in the admin).
+    occasions = Occasion.objects.filter(movement__in=movements).order_by("year", "kind", "window_opens")
+    by_occasion: dict[int, dict[str, Any]] = {occ.pk: {"occasion": occ, "quotas": []} for occ in occasions}
+    quotas = (
+        QuotaLedger.objects.filter(occasion__in=list(by_occasion))
+        .select_related("award_type")
+        .order_by("award_type__order", "nominee_kind")
     )
-    by_occasion: dict[int, dict[str, Any]] = {}
     for q in quotas:
-        entry = by_occasion.setdefault(q.occasion_id, {"occasion": q.occasion, "quotas": []})
+        entry = by_occasion[q.occasion_id]
+        q.occasion = entry["occasion"]
         entry["quotas"].append(q)
     return {"movements": movements, "occasions": list(by_occasion.values())}

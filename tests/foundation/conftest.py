@@ -2,9 +2,9 @@
 
 `vi_catalog`: the Vietnamese screens are asserted in Vietnamese. `make messages` merges the parts
 files (locale/vi/LC_MESSAGES/parts/*.po, a later part wins) into the project catalog and compiles
-django.mo. Until that compiled catalog exists, the fixture builds the same merge from the parts into a
-temporary locale directory placed first in LOCALE_PATHS, so the tests check the translations we ship
-either way.
+django.mo. While that compiled catalog is missing or older than the parts, the fixture builds the same
+merge from the parts into a temporary locale directory placed first in LOCALE_PATHS, so the tests
+check the translations we ship either way.
 """
 
 from __future__ import annotations
@@ -49,20 +49,31 @@ def write_mo(path: Path, catalog: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def compiled_parts(tmp_path_factory) -> Path | None:
-    if PROJECT_MO.exists():
-        return None
+def merged_parts() -> dict[str, str]:
+    return _merged_parts()
+
+
+@pytest.fixture(scope="session")
+def compiled_parts(tmp_path_factory, merged_parts) -> Path:
     root = tmp_path_factory.mktemp("locale")
     target = root / "vi" / "LC_MESSAGES"
     target.mkdir(parents=True)
-    write_mo(target / "django.mo", _merged_parts())
+    write_mo(target / "django.mo", merged_parts)
     return root
 
 
+def _project_catalog_is_current(parts: dict[str, str]) -> bool:
+    if not PROJECT_MO.exists():
+        return False
+    with translation.override("vi"):
+        return all(translation.gettext(msgid) == msgstr for msgid, msgstr in parts.items())
+
+
 @pytest.fixture
-def vi_catalog(settings, compiled_parts) -> None:
-    """The project's Vietnamese translations are active (compiled catalog, or the merged parts)."""
-    if compiled_parts is not None:
+def vi_catalog(settings, compiled_parts, merged_parts) -> None:
+    """The project's Vietnamese translations are active: the compiled catalog when it carries every
+    translation of the parts, else the merged parts layered over it."""
+    if not _project_catalog_is_current(merged_parts):
         # Assigning through pytest-django's `settings` fires setting_changed, which drops Django's
         # cached catalogs; a forked live server inherits the override.
         settings.LOCALE_PATHS = [compiled_parts, *settings.LOCALE_PATHS]

@@ -186,3 +186,22 @@ def test_home_shows_only_the_users_own_authority(client, demo, vi_catalog):
     assert MOVEMENT_NAME not in html
     assert QuotaTable(html).rows == {}
     assert vi("No movement is configured yet.") in html
+
+
+def test_an_occasion_without_quotas_is_listed(logged_in):
+    movement = Movement.objects.get(code="kh-cn-dmst-cds-2026-2030")
+    Occasion.objects.create(
+        movement=movement,
+        code="chuyen-de-2026",
+        kind="annual",
+        year=2026,
+        name="Khen thưởng chuyên đề 2026",
+        window_opens=dt.date(2026, 12, 1),
+        window_closes=dt.date(2026, 12, 15),
+    )
+    html = logged_in.get(reverse("home")).content.decode()
+    assert "Khen thưởng chuyên đề 2026" in html
+    assert "01/12/2026 – 15/12/2026" in html
+    assert vi("No quota is set for this occasion.") in html
+    # The quota rows of the other occasions are unchanged.
+    assert len(QuotaTable(html).rows) == QuotaLedger.objects.count()
