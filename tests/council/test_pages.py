@@ -165,3 +165,24 @@ async def test_live_channel_shows_returns_and_closing(council):
     assert seen[-1] == {"type": "closed", "session_id": s.pk}
     for comm in (secretary, member):
         await comm.disconnect()
+
+
+def test_member_ballot_shows_the_dossier_files_and_quota(council):
+    d = council.dossier("Lê Văn Tám")
+    Attachment.objects.create(
+        dossier=d,
+        kind="achievement_report",
+        original_name="Bao-cao-thanh-tich.pdf",
+        storage_name="x/bao-cao.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        dossier_version=d.version,
+        uploaded_by=council.users["donvi"],
+    )
+    s = council.open_session([d])
+    page = _client(council.member(1)).get(f"/council/{s.pk}/").content.decode()
+    attachment = Attachment.objects.get(dossier=d)
+    assert f'href="/attachments/{attachment.pk}/"' in page
+    assert f'id="ballot-{d.pk}"' in page
+    assert "0/5" in page  # quota: Giấy khen xã, individuals, 0 of 5 used
