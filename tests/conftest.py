@@ -15,6 +15,11 @@ from django.db import connection, connections
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 
 
+def pytest_configure(config):
+    # PBKDF2 costs seconds per demo user on a loaded 2-core machine; tests do not test hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config, items):
     is_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
     has_redis = bool(os.environ.get("REDIS_URL"))
