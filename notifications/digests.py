@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import gettext
 
 from .models import Notification, RecipientCursor
 
@@ -45,11 +45,8 @@ def send_digests(*, base_url: str = "") -> int:
             if not rows:
                 continue
             with translation.override(settings.LANGUAGE_CODE):
-                subject = ngettext(
-                    "You have %(count)d unread notification",
-                    "You have %(count)d unread notifications",
-                    len(rows),
-                ) % {"count": len(rows)}
+                # No plural forms: Vietnamese has none, and the translation parts are plain pairs.
+                subject = gettext("Unread notifications: %(count)d") % {"count": len(rows)}
                 body = render_to_string(
                     "notifications/digest_email.txt", {"user": user, "items": rows, "base_url": base_url}
                 )
