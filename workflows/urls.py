@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import tie_views, views
 
 app_name = "workflows"
 
@@ -26,6 +26,7 @@ urlpatterns: list = [
     path("tasks/<int:task_id>/reassign/", views.task_reassign_view, name="task_reassign"),
     path("tasks/bulk-claim/", views.task_bulk_claim_view, name="task_bulk_claim"),
     path("tally/", views.council_tally, name="council_tally"),
+    path("ties/", tie_views.tie_decisions, name="tie_decisions"),
     path("council/", include("workflows.council_urls")),
     path("audit/", include("workflows.audit_urls")),
     path("documents/", include("workflows.document_urls")),
