@@ -407,19 +407,14 @@ def after_dossier_change(*, actor: Any, dossier: Dossier, action: str) -> None:
             Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN", status__in=OPEN).order_by("id")
         )
         wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
-        routed = False
         for task in open_tasks:
             name = task.flow_task.name
             if action in STEPS[name].outcomes:
                 _complete(task, actor=actor, action=action)
-                routed = True
             elif name != wanted:
                 _cancel_and_route(task, actor=actor, action=action)
-                routed = True
         if not open_tasks and wanted is not None:
             _reopen(process)
-            routed = True
-        del routed
 
 
 def _complete(task: Any, *, actor: Any, action: str) -> None:
