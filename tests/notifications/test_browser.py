@@ -81,3 +81,46 @@ def test_notifications_page_updates_live_and_marks_read(asgi_server, new_page, d
     page.wait_for_function("() => document.querySelector('#td-bell .td-bell__badge').hidden")
     page.reload()
     assert page.locator("#td-notification-list tr.td-notif--unread").count() == 0
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_one_browser_acts_and_the_other_browsers_badge_changes(
+    asgi_server, new_page, demo, tmp_path, settings
+):
+    """The unit submits in its browser (the real action through the real form); the reviewer, whose page
+    stays open, gets the task notification live."""
+    from nominations.models import Unit
+    from tests import factories as f
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path  # the server process inherits it at start
+    unit = Unit.objects.get(code="thon-dong-hy")
+    dossier = f.draft(actor=demo["donvi"], unit=unit, nominee_obj=unit.nominees.get(name="Nguyễn Văn An"))
+
+    reviewer = open_home(new_page, asgi_server, "chuyenvien")
+    reviewer.evaluate(
+        """() => { window.__marker = 'same page'; window.__items = [];
+        document.addEventListener('thidua:notification', (e) => window.__items.push(e.detail)); }"""
+    )
+    before = reviewer.evaluate("() => parseInt(document.querySelector('#td-bell').dataset.unread, 10)")
+
+    unit_page = new_page()
+    login(unit_page, asgi_server, "donvi")
+    unit_page.goto(f"{asgi_server}/dossiers/{dossier.pk}/")
+    unit_page.select_option("#id_kind", "achievement_report")
+    unit_page.set_input_files(
+        "#id_file", files=[{"name": "Báo cáo thành tích.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with unit_page.expect_navigation():
+        unit_page.click("#upload-form button[type=submit]")
+    with unit_page.expect_navigation():
+        unit_page.click('form[data-action="submit"] button[type=submit]')
+
+    reviewer.wait_for_function("() => window.__items.length >= 1")
+    item = reviewer.evaluate("() => window.__items[0]")
+    assert item["data"]["dossier_id"] == dossier.pk
+    assert item["kind"] == "task_waiting"
+    assert badge(reviewer).inner_text() == str(before + 1)
+    assert reviewer.evaluate("() => window.__marker") == "same page"
+    assert reviewer.locator(f'.td-toast[data-seq="{item["seq"]}"]').count() == 1
