@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -81,15 +83,34 @@ def notify(
 
 async def _send_all(messages: dict[str, dict[str, Any]]) -> list[str]:
     layer = get_channel_layer()
-    failed: list[str] = []
     if layer is None:
-        return failed
-    for group, message in messages.items():
-        try:
-            await asyncio.wait_for(layer.group_send(group, message), timeout=PUSH_TIMEOUT_SECONDS)
-        except Exception:  # Redis down or slow: clients catch up from the outbox on reconnect.
-            failed.append(group)
-    return failed
+        return []
+    groups = list(messages)
+    results = await asyncio.gather(
+        *(asyncio.wait_for(layer.group_send(g, messages[g]), timeout=PUSH_TIMEOUT_SECONDS) for g in groups),
+        return_exceptions=True,
+    )
+    # Redis down or slow: clients catch up from the outbox on their next wake-up or reconnect.
+    return [g for g, result in zip(groups, results, strict=True) if isinstance(result, BaseException)]
+
+
+class _PushLoop:
+    """One long-lived event loop thread per process for pushes to a shared layer (Redis): its connection
+    pool is reused, where async_to_sync from a plain thread would open a new loop and connection per push.
+    Recreated after fork (threads do not survive it)."""
+
+    _lock = threading.Lock()
+    _loop: asyncio.AbstractEventLoop | None = None
+    _pid: int | None = None
+
+    @classmethod
+    def get(cls) -> asyncio.AbstractEventLoop:
+        with cls._lock:
+            if cls._loop is None or cls._pid != os.getpid() or cls._loop.is_closed():
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="notify-push", daemon=True).start()
+                cls._loop, cls._pid = loop, os.getpid()
+            return cls._loop
 
 
 def _loop_running_here() -> bool:
@@ -106,9 +127,13 @@ def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
         return
     groups = {user_group(uid): msg for uid, msg in messages.items()}
     try:
-        if _loop_running_here():
-            # async_to_sync refuses to run on a thread that drives an event loop (e.g. a sync helper
-            # called from async code): send from a short-lived worker thread instead.
+        if not isinstance(get_channel_layer(), InMemoryChannelLayer):
+            future = asyncio.run_coroutine_threadsafe(_send_all(groups), _PushLoop.get())
+            failed = future.result(timeout=PUSH_TIMEOUT_SECONDS + 1)
+        elif _loop_running_here():
+            # The in-memory layer only works on the loop its consumers run on (async_to_sync from a
+            # server thread finds it). async_to_sync refuses a thread that drives an event loop
+            # itself: send from a short-lived worker thread instead.
             with ThreadPoolExecutor(max_workers=1) as worker:
                 failed = worker.submit(async_to_sync(_send_all), groups).result()
         else:
