@@ -135,3 +135,19 @@ def test_verify_document_command(signed_decision, tmp_path, capsys):
         call_command("verify_document", str(bad), "--signature", str(sig))
     assert exit_info.value.code == 1
     assert capsys.readouterr().out.startswith("INVALID")
+
+
+def test_unusable_key_refuses_signing_cleanly(demo, today, chair_device, settings, monkeypatch):
+    from nominations.models import Decision
+    from workflows.errors import ActionError
+
+    from .test_decisions import numbered as make_numbered
+
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "one passphrase")
+    signing.ensure_signer_key(demo["chutich"])
+    monkeypatch.setenv(signing.PASSPHRASE_ENV, "another passphrase")
+    d = make_numbered(demo, [AN])
+    with pytest.raises(ActionError) as err:
+        docs.decision_sign(actor=demo["chutich"], decision_id=d.pk, otp_token=totp_now(chair_device))
+    assert err.value.code == "conflict"
+    assert Decision.objects.get(pk=d.pk).signature == ""

@@ -40,7 +40,7 @@ from nominations.models import (
     RoleAssignment,
     SignerTitle,
 )
-from nominations.signing import detached_signature, sha256_hex, sign_bytes
+from nominations.signing import SigningError, detached_signature, sha256_hex, sign_bytes
 from nominations.states import DossierStatus
 from notifications.services import notify
 
@@ -419,7 +419,11 @@ def decision_sign(
             raise ActionError(
                 "conflict", _("The stored document differs from the one prepared; regenerate it.")
             )
-        signed = sign_bytes(user=actor, data=pdf)
+        try:
+            signed = sign_bytes(user=actor, data=pdf)
+        except SigningError as exc:
+            # A missing passphrase or an unsafe key file: refuse clearly, nothing is signed.
+            raise ActionError("conflict", str(exc)) from exc
         decision.signature = signed.signature
         decision.public_key = signed.public_key
         decision.key_id = signed.key_id
