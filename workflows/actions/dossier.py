@@ -894,6 +894,7 @@ def _council_apply(
             ) from exc
         if seat is not None:
             payload["quota"] = {"id": seat.quota_id, "delta": 1}
+            _notify_quota_level(actor, d, seat.quota_id)
         d.council_approve()
     elif c.outcome in (CouncilOutcome.REJECTED, CouncilOutcome.OVER_QUOTA):
         d.council_reject()
@@ -933,6 +934,31 @@ def _council_apply(
         actor=actor, dossier=d, action="council_approve" if c.outcome == CouncilOutcome.APPROVED else "council_reject"
     )
     _notify_move(actor, d, Move("council_record", "", OFFICE, True, "result_recorded"), payload)
+
+
+QUOTA_WARNING_PERCENT = 80
+
+
+def _notify_quota_level(actor: Any, dossier: Dossier, quota_id: int) -> None:
+    """Tell the office and the secretary when a seat take makes a quota reach 80% or fill up."""
+    quota = QuotaLedger.objects.select_related("occasion", "award_type").get(pk=quota_id)
+    full = quota.used >= quota.limit
+    crossed = quota.used * 100 >= QUOTA_WARNING_PERCENT * quota.limit > (quota.used - 1) * 100
+    if not (full or crossed):
+        return
+    recipients = set(users_with_roles(dossier.authority_id, [*OFFICE, Role.SECRETARY]))
+    recipients.discard(getattr(actor, "pk", None))
+    if not recipients:
+        return
+    values = {"quota": str(quota), "used": quota.used, "limit": quota.limit}
+    notify(
+        recipients=sorted(recipients),
+        kind="quota_full" if full else "quota_warning",
+        title=(_("Quota full: %(quota)s") if full else _("Quota at 80%%: %(quota)s")) % values,
+        body=_("%(used)s of %(limit)s seats used.") % values,
+        url="/",
+        data={"quota_id": quota.pk, "used": quota.used, "limit": quota.limit},
+    )
 
 
 def council_tie_break(
