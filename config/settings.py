@@ -128,7 +128,9 @@ else:
             # A file, not memory, so a live ASGI server process in browser tests sees the same data;
             # one per test process so parallel runs never share it.
             "TEST": {
-                "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"))
+                "NAME": os.environ.get(
+                    "SQLITE_TEST_PATH", str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+                )
             },
         }
     }

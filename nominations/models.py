@@ -676,10 +676,14 @@ class CouncilTally(models.Model):
         ordering = ["dossier", "-recorded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(agreeing__lte=F("valid")) & Q(valid__lte=F("returned")) & Q(returned__lte=F("issued")),
+                condition=Q(agreeing__lte=F("valid"))
+                & Q(valid__lte=F("returned"))
+                & Q(returned__lte=F("issued")),
                 name="tally_consistent",
             ),
-            models.CheckConstraint(condition=Q(members_present__lte=F("members_all")), name="tally_present_le_all"),
+            models.CheckConstraint(
+                condition=Q(members_present__lte=F("members_all")), name="tally_present_le_all"
+            ),
         ]
 
     def __str__(self) -> str:

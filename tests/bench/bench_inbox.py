@@ -51,7 +51,10 @@ def _grow(life, upto: int) -> None:
     for start in range(have, upto, batch):
         count = min(batch, upto - start)
         nominees = Nominee.objects.bulk_create(
-            [Nominee(unit=units[i % 2], kind="individual", name=f"Nguyễn Văn B{start + i}") for i in range(count)]
+            [
+                Nominee(unit=units[i % 2], kind="individual", name=f"Nguyễn Văn B{start + i}")
+                for i in range(count)
+            ]
         )
         shapes = [SHAPES[(start + i) % len(SHAPES)] for i in range(count)]
         dossiers = Dossier.objects.bulk_create(

@@ -78,7 +78,16 @@ def test_verify_signed_pdf_and_tampered_pdf(signed_decision):
     assert not bad.valid and bad.reference == ""
 
 
-def test_detached_signature_flags_a_changed_file(signed_decision):
+@pytest.fixture
+def english():
+    # These tests read the verifier's explanations, which are translated; assert them in English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_detached_signature_flags_a_changed_file(signed_decision, english):
     pdf = read_document(signed_decision.pdf_storage_name)
     sig = docs.signature_file_for(signed_decision)
     body = json.loads(sig)
@@ -91,7 +100,7 @@ def test_detached_signature_flags_a_changed_file(signed_decision):
     assert any("changed" in d for d in bad.details)
 
 
-def test_signature_by_an_unregistered_key_is_refused(signed_decision):
+def test_signature_by_an_unregistered_key_is_refused(signed_decision, english):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 

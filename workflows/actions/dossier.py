@@ -931,7 +931,9 @@ def _council_apply(
         seen_hash=seen,
     )
     after_dossier_change(
-        actor=actor, dossier=d, action="council_approve" if c.outcome == CouncilOutcome.APPROVED else "council_reject"
+        actor=actor,
+        dossier=d,
+        action="council_approve" if c.outcome == CouncilOutcome.APPROVED else "council_reject",
     )
     _notify_move(actor, d, Move("council_record", "", OFFICE, True, "result_recorded"), payload)
 
