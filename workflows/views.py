@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 from viewflow.workflow.status import STATUS
 
+from nominations.documents.formatting import person_name
 from nominations.models import (
     AwardType,
     CouncilOutcome,
@@ -266,7 +267,7 @@ def available_actions(
         if not may_act(user, perm, authority_id=dossier.authority_id, unit_id=dossier.unit_id):
             continue
         if _claimed_by_other(task, user, transition):
-            owner = task.owner.get_full_name() or task.owner.get_username()
+            owner = person_name(task.owner)
             blocked.append(
                 {"action": action, "reasons": [_("This task is claimed by %(user)s.") % {"user": owner}]}
             )
