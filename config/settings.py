@@ -171,7 +171,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it, ids ≥ 1000 rendered into attributes and hidden inputs come out as "1.234". Money is
+# formatted explicitly (dot thousands separators) where it is shown.
+USE_THOUSAND_SEPARATOR = False
 
 # --- Files --------------------------------------------------------------------------------------
 STATIC_URL = "static/"
