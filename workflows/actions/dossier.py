@@ -489,8 +489,16 @@ def dossier_receive(
 
 
 def _simple(
-    action: str, transition: str, *, roles: tuple[str, ...] = (), unit: bool = False, kind: str = "dossier"
+    action: str,
+    transition: str,
+    *,
+    roles: tuple[str, ...] = (),
+    unit: bool = False,
+    kind: str = "dossier",
+    before: Callable[[Dossier, dict[str, Any]], None] | None = None,
 ):
+    """A move that takes only an optional note (and, for some, gives back the quota seat first)."""
+
     def run(
         *,
         actor: Any,
@@ -506,6 +514,7 @@ def _simple(
             move=Move(action, transition, roles, unit, kind),
             idempotency_key=idempotency_key,
             payload={"note": note} if note else None,
+            before=before,
         )
 
     run.__name__ = f"dossier_{transition}"
@@ -522,66 +531,42 @@ dossier_prepare_decision = _simple(
 dossier_release_hold = _simple("release_hold", "release_hold", roles=OFFICE, unit=True)
 
 
-def dossier_sign(
-    *, actor: Any, dossier_id: int, expected_version: int, idempotency_key: str | None = None, note: str = ""
-) -> Dossier:
-    """The chair signs (the decision-level signature with step-up auth lives in actions.documents)."""
-    return _perform(
-        actor=actor,
-        dossier_id=dossier_id,
-        expected_version=expected_version,
-        move=Move("sign", "sign", (Role.CLERK, *OFFICE), True, "decision_signed"),
-        idempotency_key=idempotency_key,
-        payload={"note": note} if note else None,
-    )
+# The chair's per-dossier signature; the decision-level signature with step-up auth lives in
+# actions.documents and calls this for each dossier.
+dossier_sign = _simple("sign", "sign", roles=(Role.CLERK, *OFFICE), unit=True, kind="decision_signed")
+dossier_submit_to_province = _simple("submit_to_province", "submit_to_province", unit=True)
+dossier_withdraw = _simple("withdraw", "withdraw", roles=OFFICE, before=_release_seat)
 
 
-def dossier_submit_to_province(
-    *, actor: Any, dossier_id: int, expected_version: int, idempotency_key: str | None = None, note: str = ""
-) -> Dossier:
-    return _perform(
-        actor=actor,
-        dossier_id=dossier_id,
-        expected_version=expected_version,
-        move=Move("submit_to_province", "submit_to_province", (), True),
-        idempotency_key=idempotency_key,
-        payload={"note": note} if note else None,
-    )
+def _closing_with_reason(action: str, *, roles: tuple[str, ...] = ()):
+    """A move that needs a reason, keeps it as the outcome note and gives back the quota seat."""
+
+    def run(
+        *, actor: Any, dossier_id: int, expected_version: int, reason: str, idempotency_key: str | None = None
+    ) -> Dossier:
+        reason = _require_reason(reason)
+
+        def keep(d: Dossier, payload: dict[str, Any]) -> None:
+            d.outcome_note = reason
+
+        return _perform(
+            actor=actor,
+            dossier_id=dossier_id,
+            expected_version=expected_version,
+            move=Move(action, action, roles, True),
+            idempotency_key=idempotency_key,
+            payload={"reason": reason},
+            before=_release_seat,
+            after=keep,
+            extra_fields=("outcome_note",),
+        )
+
+    run.__name__ = f"dossier_{action}"
+    return run
 
 
-def dossier_withdraw(
-    *, actor: Any, dossier_id: int, expected_version: int, idempotency_key: str | None = None, note: str = ""
-) -> Dossier:
-    return _perform(
-        actor=actor,
-        dossier_id=dossier_id,
-        expected_version=expected_version,
-        move=Move("withdraw", "withdraw", OFFICE),
-        idempotency_key=idempotency_key,
-        payload={"note": note} if note else None,
-        before=_release_seat,
-    )
-
-
-def dossier_mark_ineligible(
-    *, actor: Any, dossier_id: int, expected_version: int, reason: str, idempotency_key: str | None = None
-) -> Dossier:
-    reason = _require_reason(reason)
-
-    def keep(d: Dossier, payload: dict[str, Any]) -> None:
-        d.outcome_note = reason
-
-    return _perform(
-        actor=actor,
-        dossier_id=dossier_id,
-        expected_version=expected_version,
-        move=Move("mark_ineligible", "mark_ineligible", notify_unit=True),
-        idempotency_key=idempotency_key,
-        payload={"reason": reason},
-        before=_release_seat,
-        after=keep,
-        extra_fields=("outcome_note",),
-    )
+dossier_mark_ineligible = _closing_with_reason("mark_ineligible")
+dossier_revoke = _closing_with_reason("revoke", roles=OFFICE)
 
 
 def dossier_hold(
@@ -596,27 +581,6 @@ def dossier_hold(
         move=Move("hold", "hold", notify_unit=True),
         idempotency_key=idempotency_key,
         payload={"reason": reason},
-    )
-
-
-def dossier_revoke(
-    *, actor: Any, dossier_id: int, expected_version: int, reason: str, idempotency_key: str | None = None
-) -> Dossier:
-    reason = _require_reason(reason)
-
-    def keep(d: Dossier, payload: dict[str, Any]) -> None:
-        d.outcome_note = reason
-
-    return _perform(
-        actor=actor,
-        dossier_id=dossier_id,
-        expected_version=expected_version,
-        move=Move("revoke", "revoke", OFFICE, True),
-        idempotency_key=idempotency_key,
-        payload={"reason": reason},
-        before=_release_seat,
-        after=keep,
-        extra_fields=("outcome_note",),
     )
 
 
