@@ -6,7 +6,7 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -123,9 +123,14 @@ def _loop_running_here() -> bool:
 
 def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
     """Send one channel-layer message per user group; logs and swallows every delivery failure."""
-    if not messages:
+    push_to_groups(messages={user_group(uid): msg for uid, msg in messages.items()})
+
+
+def push_to_groups(*, messages: dict[str, dict[str, Any]]) -> None:
+    """Send one channel-layer message per group; logs and swallows every delivery failure."""
+    groups = messages
+    if not groups:
         return
-    groups = {user_group(uid): msg for uid, msg in messages.items()}
     try:
         if not isinstance(get_channel_layer(), InMemoryChannelLayer):
             future = asyncio.run_coroutine_threadsafe(_send_all(groups), _PushLoop.get())
@@ -139,7 +144,7 @@ def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
         else:
             failed = async_to_sync(_send_all)(groups)
     except Exception:
-        log.warning("notification push to %s users not delivered", len(messages), exc_info=True)
+        log.warning("notification push to %s groups not delivered", len(groups), exc_info=True)
         return
     if failed:
         log.warning("notification push not delivered to %s", ", ".join(failed))
@@ -148,6 +153,28 @@ def push_to_users(*, messages: dict[int, dict[str, Any]]) -> None:
 def push_wakeups(latest: dict[int, int]) -> None:
     """Tell each user's sockets "you have news up to N". A failed push never fails the action."""
     push_to_users(messages={uid: {"type": "notify.wake", "upto": seq} for uid, seq in latest.items()})
+
+
+# Other apps name extra groups a user's socket joins (workflows: one per queue the user works), so
+# this app needs to know nothing about queues. Each source maps a user id to group names.
+GROUP_SOURCES: list[Callable[[int], Iterable[str]]] = []
+
+
+def register_group_source(source: Callable[[int], Iterable[str]]) -> None:
+    if source not in GROUP_SOURCES:
+        GROUP_SOURCES.append(source)
+
+
+def extra_groups(user_id: int) -> list[str]:
+    return sorted({group for source in GROUP_SOURCES for group in source(user_id)})
+
+
+def push_queue_changed(groups: Iterable[str]) -> None:
+    """After commit, tell the sockets in these groups that a task list changed. No content: the page
+    re-fetches its own list, scoped to its user. A rolled-back transaction sends nothing."""
+    messages = {g: {"type": "notify.queue"} for g in sorted(set(groups))}
+    if messages:
+        transaction.on_commit(lambda: push_to_groups(messages=messages), robust=True)
 
 
 def push_revoke(*, user_id: int) -> None:

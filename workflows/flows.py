@@ -38,6 +38,7 @@ from notifications.services import notify
 
 from .errors import ActionError
 from .ledger import ledger_append
+from .live import dossier_tokens, queues_changed
 from .models import DossierProcess, DossierVersion
 from .selectors import dossier_scope
 
@@ -397,6 +398,8 @@ def after_dossier_change(*, actor: Any, dossier: Dossier, action: str) -> None:
         version=dossier.version,
         defaults={"status": str(dossier.status), "action": action, "actor": actor, "data": snapshot(dossier)},
     )
+    # Open task lists (queues and "mine") refresh themselves after commit.
+    queues_changed(dossier_tokens(dossier))
     process = DossierProcess.objects.filter(dossier_id=dossier.pk).first()
     if process is None:
         with transaction.atomic():
@@ -493,6 +496,7 @@ def task_claim(*, actor: Any, task_id: int) -> Any:
         )
         if taken == 0:
             raise ActionError("conflict", _("Someone else has already claimed this task."))
+        queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 
 
@@ -506,6 +510,7 @@ def task_release(*, actor: Any, task_id: int) -> Any:
         Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED).update(
             owner=None, status=STATUS.NEW, assigned=None
         )
+        queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 
 
@@ -521,6 +526,7 @@ def task_reassign(*, actor: Any, task_id: int, to_user: Any) -> Any:
         Task.objects.filter(pk=task.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]).update(
             owner=to_user, status=STATUS.ASSIGNED, assigned=timezone.now()
         )
+        queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 
 

@@ -25,6 +25,7 @@
   var fetchAgain = false;
   var stopped = false;
   var pingTimer = null;
+  var everOpen = false;
 
   function setUnread(n) {
     unread = Math.max(0, n | 0);
@@ -162,6 +163,11 @@
       setOffline(false);
       bell.setAttribute("data-live", "1");
       fetchNews();
+      // A task list may have changed while the socket was down: let live lists refresh once.
+      if (everOpen) {
+        document.dispatchEvent(new CustomEvent("thidua:queue"));
+      }
+      everOpen = true;
       clearInterval(pingTimer);
       pingTimer = setInterval(function () {
         if (ws.readyState === WebSocket.OPEN) {
@@ -178,6 +184,8 @@
       }
       if (msg.type === "wake" && msg.upto > lastSeq) {
         fetchNews();
+      } else if (msg.type === "queue") {
+        document.dispatchEvent(new CustomEvent("thidua:queue"));
       }
     };
     ws.onclose = function (ev) {

@@ -124,3 +124,53 @@ def test_one_browser_acts_and_the_other_browsers_badge_changes(
     assert badge(reviewer).inner_text() == str(before + 1)
     assert reviewer.evaluate("() => window.__marker") == "same page"
     assert reviewer.locator(f'.td-toast[data-seq="{item["seq"]}"]').count() == 1
+
+
+def test_queue_page_follows_a_new_dossier_and_a_colleagues_claim_without_reload(
+    asgi_server, new_page, demo, tmp_path, settings
+):
+    """Issue 7: one browser acts, a second browser's badge and queue change without a reload. The unit
+    submits; the reviewer's open queue page gains the dossier and her bell counts it; then the office head
+    claims it in a third browser and it leaves the reviewer's queue."""
+    from nominations.models import Unit
+    from tests import factories as f
+
+    settings.PRIVATE_STORAGE_ROOT = tmp_path
+    unit = Unit.objects.get(code="thon-dong-hy")
+    dossier = f.draft(actor=demo["donvi"], unit=unit, nominee_obj=f.nominee(unit, "Lò Thị Mai"))
+    row = f'#inbox-table tr[data-dossier="{dossier.pk}"]'
+
+    reviewer = new_page()
+    login(reviewer, asgi_server, "chuyenvien")
+    reviewer.goto(f"{asgi_server}/inbox/?tab=queue")
+    reviewer.wait_for_selector('#td-bell[data-live="1"]')
+    reviewer.evaluate("() => { window.__marker = 'same page'; }")
+    before = int(reviewer.evaluate("() => document.querySelector('#td-bell').dataset.unread"))
+    assert reviewer.locator(row).count() == 0
+
+    unit_page = new_page()
+    login(unit_page, asgi_server, "donvi")
+    unit_page.goto(f"{asgi_server}/dossiers/{dossier.pk}/")
+    unit_page.select_option("#id_kind", "achievement_report")
+    unit_page.set_input_files(
+        "#id_file", files=[{"name": "Báo cáo thành tích.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with unit_page.expect_navigation():
+        unit_page.click("#upload-form button[type=submit]")
+    with unit_page.expect_navigation():
+        unit_page.click('form[data-action="submit"] button[type=submit]')
+
+    reviewer.wait_for_selector(row)
+    assert "Lò Thị Mai" in reviewer.locator(row).inner_text()
+    reviewer.wait_for_function(
+        f"() => document.querySelector('#td-bell .td-bell__badge').textContent === '{before + 1}'"
+    )
+
+    head = new_page()
+    login(head, asgi_server, "truongphong")
+    head.goto(f"{asgi_server}/inbox/?tab=queue")
+    with head.expect_navigation():
+        head.locator(row).get_by_role("button", name="Nhận xử lý").click()
+
+    reviewer.wait_for_selector(row, state="detached")
+    assert reviewer.evaluate("() => window.__marker") == "same page"  # no reload happened
