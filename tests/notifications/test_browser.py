@@ -86,6 +86,21 @@ def test_notifications_page_updates_live_and_marks_read(asgi_server, new_page, d
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+def submit_in_the_units_browser(new_page, base_url, dossier):
+    """The unit attaches its report and submits, through the real forms in its own browser."""
+    page = new_page()
+    login(page, base_url, "donvi")
+    page.goto(f"{base_url}/dossiers/{dossier.pk}/")
+    page.select_option("#id_kind", "achievement_report")
+    page.set_input_files(
+        "#id_file", files=[{"name": "Báo cáo thành tích.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    with page.expect_navigation():
+        page.click("#upload-form button[type=submit]")
+    with page.expect_navigation():
+        page.click('form[data-action="submit"] button[type=submit]')
+
+
 def test_one_browser_acts_and_the_other_browsers_badge_changes(
     asgi_server, new_page, demo, tmp_path, settings
 ):
@@ -105,17 +120,7 @@ def test_one_browser_acts_and_the_other_browsers_badge_changes(
     )
     before = reviewer.evaluate("() => parseInt(document.querySelector('#td-bell').dataset.unread, 10)")
 
-    unit_page = new_page()
-    login(unit_page, asgi_server, "donvi")
-    unit_page.goto(f"{asgi_server}/dossiers/{dossier.pk}/")
-    unit_page.select_option("#id_kind", "achievement_report")
-    unit_page.set_input_files(
-        "#id_file", files=[{"name": "Báo cáo thành tích.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
-    with unit_page.expect_navigation():
-        unit_page.click("#upload-form button[type=submit]")
-    with unit_page.expect_navigation():
-        unit_page.click('form[data-action="submit"] button[type=submit]')
+    submit_in_the_units_browser(new_page, asgi_server, dossier)
 
     reviewer.wait_for_function("() => window.__items.length >= 1")
     item = reviewer.evaluate("() => window.__items[0]")
@@ -148,17 +153,7 @@ def test_queue_page_follows_a_new_dossier_and_a_colleagues_claim_without_reload(
     before = int(reviewer.evaluate("() => document.querySelector('#td-bell').dataset.unread"))
     assert reviewer.locator(row).count() == 0
 
-    unit_page = new_page()
-    login(unit_page, asgi_server, "donvi")
-    unit_page.goto(f"{asgi_server}/dossiers/{dossier.pk}/")
-    unit_page.select_option("#id_kind", "achievement_report")
-    unit_page.set_input_files(
-        "#id_file", files=[{"name": "Báo cáo thành tích.pdf", "mimeType": "application/pdf", "buffer": PDF}]
-    )
-    with unit_page.expect_navigation():
-        unit_page.click("#upload-form button[type=submit]")
-    with unit_page.expect_navigation():
-        unit_page.click('form[data-action="submit"] button[type=submit]')
+    submit_in_the_units_browser(new_page, asgi_server, dossier)
 
     reviewer.wait_for_selector(row)
     assert "Lò Thị Mai" in reviewer.locator(row).inner_text()
