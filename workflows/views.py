@@ -651,43 +651,45 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
     return redirect(target)
 
 
-@login_required
-@require_POST
-def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
+def _task_move(request: HttpRequest, move: Any, done: str) -> HttpResponse:
+    """Run one claim/release/reassign; its refusal becomes a message, then back to the list."""
     try:
-        task_claim(actor=request.user, task_id=task_id)
+        move()
     except ActionError as exc:
         _error(request, exc)
     else:
-        messages.success(request, _("You have claimed the task."))
+        messages.success(request, done)
     return _back(request, reverse("workflows:inbox"))
+
+
+@login_required
+@require_POST
+def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
+    return _task_move(
+        request, lambda: task_claim(actor=request.user, task_id=task_id), _("You have claimed the task.")
+    )
 
 
 @login_required
 @require_POST
 def task_release_view(request: HttpRequest, task_id: int) -> HttpResponse:
-    try:
-        task_release(actor=request.user, task_id=task_id)
-    except ActionError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The task is back in the queue."))
-    return _back(request, reverse("workflows:inbox"))
+    return _task_move(
+        request,
+        lambda: task_release(actor=request.user, task_id=task_id),
+        _("The task is back in the queue."),
+    )
 
 
 @login_required
 @require_POST
 def task_reassign_view(request: HttpRequest, task_id: int) -> HttpResponse:
-    target = get_user_model().objects.filter(pk=request.POST.get("user") or 0).first()
-    try:
+    def reassign() -> None:
+        target = get_user_model().objects.filter(pk=request.POST.get("user") or 0).first()
         if target is None:
             raise ActionError("validation_error", _("Choose a person."))
         task_reassign(actor=request.user, task_id=task_id, to_user=target)
-    except ActionError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("The task was reassigned."))
-    return _back(request, reverse("workflows:inbox"))
+
+    return _task_move(request, reassign, _("The task was reassigned."))
 
 
 @login_required
