@@ -298,16 +298,16 @@ def session_close(request: HttpRequest, session_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def ballot(request: HttpRequest, session_id: int) -> HttpResponse:
+def _cast(request: HttpRequest, session_id: int, action: Any, **fields: Any) -> HttpResponse:
+    """Run a ballot action (in-app or a written vote entered by the secretary) and show its receipt."""
     session = session_for(request.user, session_id)
     try:
-        receipt = council_actions.ballot_cast(
+        receipt = action(
             actor=request.user,
             session_id=session.pk,
             dossier_id=_int(request.POST.get("dossier")),
             choice=request.POST.get("choice", ""),
+            **fields,
         )
     except ActionError as exc:
         messages.error(request, str(exc.message))
@@ -323,25 +323,16 @@ def ballot(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def ballot(request: HttpRequest, session_id: int) -> HttpResponse:
+    return _cast(request, session_id, council_actions.ballot_cast)
+
+
+@login_required
+@require_POST
 def written_ballot(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = session_for(request.user, session_id)
-    try:
-        receipt = council_actions.ballot_record_written(
-            actor=request.user,
-            session_id=session.pk,
-            dossier_id=_int(request.POST.get("dossier")),
-            member_id=_int(request.POST.get("member")),
-            choice=request.POST.get("choice", ""),
-        )
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("workflows:council:detail", session_id=session.pk)
-    context = _detail_context(request, CouncilSession.objects.get(pk=session.pk))
-    context["receipt"] = receipt
-    context["receipt_dossier"] = next(
-        r["dossier"] for r in context["rows"] if r["dossier"].pk == receipt.dossier_id
+    return _cast(
+        request, session_id, council_actions.ballot_record_written, member_id=_int(request.POST.get("member"))
     )
-    return render(request, "council/detail.html", context)
 
 
 @login_required
