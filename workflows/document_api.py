@@ -171,37 +171,39 @@ def prepare(request: HttpRequest, payload: PrepareIn):
     return Status(201, _fresh(decision.pk))
 
 
+def _act(request: HttpRequest, decision_id: int, action: Any, **fields: Any) -> Any:
+    """Scope first (404 for a decision the caller cannot see), then the action; returns the decision
+    as it is now."""
+    _visible(request, decision_id)
+    action(actor=request.user, decision_id=decision_id, **fields)
+    return _fresh(decision_id)
+
+
 @router.post("/decisions/{decision_id}/number", response={200: DecisionOut, **ERRORS})
 def number(request: HttpRequest, decision_id: int, payload: NumberIn):
-    _visible(request, decision_id)
-    actions.decision_issue_number(
-        actor=request.user,
-        decision_id=decision_id,
+    return _act(
+        request,
+        decision_id,
+        actions.decision_issue_number,
         expected_version=payload.expected_version,
         issued_on=payload.issued_on,
     )
-    return _fresh(decision_id)
 
 
 @router.post("/decisions/{decision_id}/sign", response={200: DecisionOut, **ERRORS})
 def sign(request: HttpRequest, decision_id: int, payload: SignIn):
-    _visible(request, decision_id)
-    actions.decision_sign(
-        actor=request.user,
-        decision_id=decision_id,
+    return _act(
+        request,
+        decision_id,
+        actions.decision_sign,
         otp_token=payload.otp_token,
         expected_version=payload.expected_version,
     )
-    return _fresh(decision_id)
 
 
 @router.post("/decisions/{decision_id}/issue", response={200: DecisionOut, **ERRORS})
 def issue(request: HttpRequest, decision_id: int, payload: VersionIn):
-    _visible(request, decision_id)
-    actions.decision_issue(
-        actor=request.user, decision_id=decision_id, expected_version=payload.expected_version
-    )
-    return _fresh(decision_id)
+    return _act(request, decision_id, actions.decision_issue, expected_version=payload.expected_version)
 
 
 @router.post("/decisions/{decision_id}/revoke", response={201: DecisionOut, **ERRORS})
@@ -214,34 +216,32 @@ def revoke(request: HttpRequest, decision_id: int, payload: RevokeIn):
         dossier_ids=payload.dossier_ids,
         expected_version=payload.expected_version,
     )
-    return Status(201, _fresh(revocation.pk))
+    return Status(201, _fresh(revocation.pk))  # the revocation is a new decision: answer with it
 
 
 @router.post("/decisions/{decision_id}/package", response={200: DecisionOut, **ERRORS})
 def package(request: HttpRequest, decision_id: int, payload: PackageIn):
-    _visible(request, decision_id)
-    actions.submission_package(
-        actor=request.user,
-        decision_id=decision_id,
+    return _act(
+        request,
+        decision_id,
+        actions.submission_package,
         expected_version=payload.expected_version,
         external_reference=payload.external_reference,
     )
-    return _fresh(decision_id)
 
 
 @router.post("/decisions/{decision_id}/province-result", response={200: DecisionOut, **ERRORS})
 def province_result(request: HttpRequest, decision_id: int, payload: ProvinceResultIn):
-    _visible(request, decision_id)
-    actions.submission_record_result(
-        actor=request.user,
-        decision_id=decision_id,
+    return _act(
+        request,
+        decision_id,
+        actions.submission_record_result,
         dossier_id=payload.dossier_id,
         result=payload.result,
         decision_number=payload.decision_number,
         decided_on=payload.decided_on,
         reason=payload.reason,
     )
-    return _fresh(decision_id)
 
 
 @router.post("/verify", response={200: VerifyOut, **ERRORS})

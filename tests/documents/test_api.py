@@ -62,6 +62,22 @@ def test_prepare_number_sign_issue_over_the_api(client, demo, today, chair_devic
     r = client.post(f"{BASE}/verify", {"file": SimpleUploadedFile("qd.pdf", pdf)})
     assert r.status_code == 200 and r.json()["valid"] and r.json()["reference"] == "1/QĐ-UBND"
 
+    # Revocation answers with the new (revoking) decision; without a reason nothing is prepared.
+    client.force_login(demo["chuyenvien"])
+    count = Decision.objects.count()
+    r = client.post(
+        f"{BASE}/decisions/{decision_id}/revoke", {"reason": " "}, content_type="application/json"
+    )
+    assert r.status_code == 422 and r.json()["code"] == "validation_error"
+    assert Decision.objects.count() == count
+    r = client.post(
+        f"{BASE}/decisions/{decision_id}/revoke",
+        {"reason": "Kê khai thành tích không trung thực"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["id"] != decision_id and r.json()["kind"] == "revocation"
+
 
 def test_proposers_cannot_read_decisions(client, demo, today):
     dossiers = approved(demo, [AN])
