@@ -22,6 +22,7 @@ from nominations.selectors import authorities_for
 from nominations.states import DossierStatus
 
 from . import actions
+from .api_errors import ERRORS
 from .council_api import router as council_router
 from .document_api import router as documents_router
 from .errors import ActionError
@@ -184,21 +185,6 @@ class EventOut(Schema):
     payload: dict[str, Any]
     hash: str
 
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 router = Router(tags=["dossiers"])
 PAGE_MAX = 100

@@ -6,7 +6,6 @@ are the published counts and anonymous (commitment, choice) pairs; the receipt g
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
@@ -14,18 +13,10 @@ from ninja import Router, Schema
 from nominations.models import CouncilSession
 
 from .actions import council as council_actions
+from .api_errors import ERRORS
 from .council_views import session_for, sessions_visible_to
 
 router = Router(tags=["council"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-ERRORS: dict[int, type[Schema]] = {code: ErrorBody for code in (400, 401, 403, 404, 409, 422)}
 
 
 class ProgressOut(Schema):

@@ -14,18 +14,10 @@ from nominations.models import Decision
 from nominations.signing import verify_document
 
 from .actions import documents as actions
+from .api_errors import ERRORS
 from .document_views import decisions_visible_to
 
 router = Router(tags=["documents"])
-
-
-class ErrorBody(Schema):
-    code: str
-    message: str
-    details: dict[str, Any]
-
-
-ERRORS: dict[int, type[Schema]] = {code: ErrorBody for code in (400, 401, 403, 404, 409, 422)}
 
 
 class EntryOut(Schema):
