@@ -253,64 +253,34 @@ def dossier_history(request: HttpRequest, dossier_id: int):
     ]
 
 
-def _with_reason(fn):
-    return lambda user, did, body, key: fn(
-        actor=user,
-        dossier_id=did,
-        expected_version=body.expected_version,
-        reason=body.reason,
-        idempotency_key=key,
-    )
-
-
-def _plain(fn):
+def _call(fn, *fields: str):
+    """An action that takes, besides the common arguments, these fields of the request body."""
     return lambda user, did, body, key: fn(
         actor=user,
         dossier_id=did,
         expected_version=body.expected_version,
         idempotency_key=key,
-        note=body.note,
+        **{name: getattr(body, name) for name in fields},
     )
 
 
 ACTIONS = {
-    "submit": _plain(actions.dossier_submit),
-    "receive": _plain(actions.dossier_receive),
-    "appraise": _plain(actions.dossier_appraise),
-    "put_on_agenda": _plain(actions.dossier_put_on_agenda),
-    "prepare_decision": _plain(actions.dossier_prepare_decision),
-    "sign": _plain(actions.dossier_sign),
-    "submit_to_province": _plain(actions.dossier_submit_to_province),
-    "withdraw": _plain(actions.dossier_withdraw),
-    "release_hold": _plain(actions.dossier_release_hold),
-    "mark_ineligible": _with_reason(actions.dossier_mark_ineligible),
-    "hold": _with_reason(actions.dossier_hold),
-    "revoke": _with_reason(actions.dossier_revoke),
-    "return": lambda user, did, body, key: actions.dossier_return(
-        actor=user,
-        dossier_id=did,
-        expected_version=body.expected_version,
-        reason=body.reason,
-        field_notes=body.field_notes,
-        idempotency_key=key,
-    ),
-    "award": lambda user, did, body, key: actions.dossier_award(
-        actor=user,
-        dossier_id=did,
-        expected_version=body.expected_version,
-        decision_number=body.decision_number,
-        golden_book_number=body.golden_book_number,
-        idempotency_key=key,
-    ),
-    "province_result": lambda user, did, body, key: actions.dossier_province_result(
-        actor=user,
-        dossier_id=did,
-        expected_version=body.expected_version,
-        result=body.result,
-        decision_number=body.decision_number,
-        decided_on=body.decided_on,
-        reason=body.reason,
-        idempotency_key=key,
+    "submit": _call(actions.dossier_submit, "note"),
+    "receive": _call(actions.dossier_receive, "note"),
+    "appraise": _call(actions.dossier_appraise, "note"),
+    "put_on_agenda": _call(actions.dossier_put_on_agenda, "note"),
+    "prepare_decision": _call(actions.dossier_prepare_decision, "note"),
+    "sign": _call(actions.dossier_sign, "note"),
+    "submit_to_province": _call(actions.dossier_submit_to_province, "note"),
+    "withdraw": _call(actions.dossier_withdraw, "note"),
+    "release_hold": _call(actions.dossier_release_hold, "note"),
+    "mark_ineligible": _call(actions.dossier_mark_ineligible, "reason"),
+    "hold": _call(actions.dossier_hold, "reason"),
+    "revoke": _call(actions.dossier_revoke, "reason"),
+    "return": _call(actions.dossier_return, "reason", "field_notes"),
+    "award": _call(actions.dossier_award, "decision_number", "golden_book_number"),
+    "province_result": _call(
+        actions.dossier_province_result, "result", "decision_number", "decided_on", "reason"
     ),
 }
 
