@@ -8,13 +8,11 @@ Scale: BENCH_LIST_N (default 20,000; the issue's figure is 100,000), BENCH_LIST_
 from __future__ import annotations
 
 import os
-import statistics
-import time
 
 import pytest
-from django.db import connection
 
 from nominations.models import AwardType, Dossier, Nominee, Occasion
+from tests.bench.latency import analyze, median_get, report
 
 pytestmark = pytest.mark.django_db
 
@@ -53,20 +51,7 @@ def _grow(life, upto: int) -> None:
             ],
             batch_size=1_000,
         )
-    if connection.vendor == "postgresql":
-        with connection.cursor() as c:
-            c.execute("ANALYZE nominations_dossier; ANALYZE nominations_nominee")
-
-
-def _latency(client, path: str) -> float:
-    client.get(path)  # warm
-    times = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        r = client.get(path)
-        times.append(time.perf_counter() - t0)
-        assert r.status_code == 200
-    return statistics.median(times)
+    analyze("nominations_dossier", "nominations_nominee")
 
 
 PATHS = {
@@ -85,7 +70,7 @@ def _measure(client, life) -> dict[str, float]:
             # A deep keyset page: `after` an id 500 rows down costs the same as the first page.
             after = Dossier.objects.order_by("-id").values_list("id", flat=True)[500]
             path = f"/api/v1/dossiers?limit=50&after={after}"
-        out[label] = _latency(client, path)
+        out[label] = median_get(client, path, REPEAT)
     return out
 
 
@@ -94,9 +79,4 @@ def test_bench_list_latency_big_versus_small(client, life):
     small = _measure(client, life)
     _grow(life, BIG)
     big = _measure(client, life)
-    print(f"\n[bench_api_list] {connection.vendor}, median of {REPEAT}: {BIG:,} vs {SMALL:,} dossiers")
-    for label in PATHS:
-        print(
-            f"  {label:26s} {small[label] * 1000:7.1f} ms -> {big[label] * 1000:7.1f} ms; "
-            f"ratio {big[label] / small[label]:.2f}x (target <= 1.5x)"
-        )
+    report("bench_api_list", repeat=REPEAT, small_n=SMALL, big_n=BIG, small=small, big=big)

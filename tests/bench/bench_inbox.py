@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import statistics
-import time
 
 import pytest
 from django.db import connection
@@ -23,6 +21,7 @@ from viewflow.workflow.models import Process, Task
 from viewflow.workflow.status import PROCESS, STATUS
 
 from nominations.models import AwardType, Dossier, Nominee, Occasion
+from tests.bench.latency import analyze, median_get, report
 from workflows.flows import DossierFlow
 
 pytestmark = pytest.mark.django_db
@@ -117,20 +116,7 @@ def _grow(life, upto: int) -> None:
                     )
                 )
         Task.objects.bulk_create(tasks, batch_size=1_000)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as c:
-            c.execute("ANALYZE viewflow_task; ANALYZE nominations_dossier; ANALYZE workflows_dossierprocess")
-
-
-def _latency(client, path: str) -> float:
-    client.get(path)  # warm
-    times = []
-    for _ in range(REPEAT):
-        t0 = time.perf_counter()
-        r = client.get(path)
-        times.append(time.perf_counter() - t0)
-        assert r.status_code == 200
-    return statistics.median(times)
+    analyze("viewflow_task", "nominations_dossier", "workflows_dossierprocess")
 
 
 PATHS = {
@@ -143,7 +129,7 @@ PATHS = {
 
 def _measure(client, life) -> dict[str, float]:
     client.force_login(life.u["chuyenvien"])
-    return {label: _latency(client, path) for label, path in PATHS.items()}
+    return {label: median_get(client, path, REPEAT) for label, path in PATHS.items()}
 
 
 def test_bench_inbox_latency_big_versus_small(client, life):
@@ -151,9 +137,4 @@ def test_bench_inbox_latency_big_versus_small(client, life):
     small = _measure(client, life)
     _grow(life, BIG)
     big = _measure(client, life)
-    print(f"\n[bench_inbox] {connection.vendor}, median of {REPEAT}: {BIG:,} vs {SMALL:,} dossiers")
-    for label in PATHS:
-        print(
-            f"  {label:22s} {small[label] * 1000:7.1f} ms -> {big[label] * 1000:7.1f} ms; "
-            f"ratio {big[label] / small[label]:.2f}x (target <= 1.5x)"
-        )
+    report("bench_inbox", repeat=REPEAT, small_n=SMALL, big_n=BIG, small=small, big=big)
