@@ -43,6 +43,8 @@ if PRODUCTION:
                 DATABASE_URL.startswith(("postgres://", "postgresql://")),
             ),
             ("REDIS_URL", bool(REDIS_URL)),
+            # The daily digest is e-mailed; the console mailer would drop it silently in production.
+            ("EMAIL_HOST (SMTP for the daily digest)", bool(os.environ.get("EMAIL_HOST"))),
         )
         if not ok
     ]
@@ -190,15 +192,23 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 KEYS_DIR = Path(os.environ.get("THIDUA_KEYS_DIR", BASE_DIR / "var" / "keys"))
 
 # --- E-mail -------------------------------------------------------------------------------------
+# Django 6.1 mailers: console by default (digests show in the server log), SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 30,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "thidua@localhost")
 
 # --- Security -----------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ print(json.dumps({
     "transaction_mode": db.get("OPTIONS", {}).get("transaction_mode"),
     "layer": layer["BACKEND"],
     "hosts": layer.get("CONFIG", {}).get("hosts"),
-    "email": settings.EMAIL_BACKEND,
+    "email": settings.MAILERS["default"]["BACKEND"],
+    "email_options": settings.MAILERS["default"].get("OPTIONS", {}),
     "debug": settings.DEBUG,
     "language": settings.LANGUAGE_CODE,
     "time_zone": settings.TIME_ZONE,
@@ -81,10 +82,23 @@ def test_database_url_and_redis_url_switch_backends():
     assert s["hosts"] == [{"address": "redis://cache.example:6379/3", "socket_timeout": None}]
 
 
+def test_email_host_switches_the_digest_mailer_to_smtp():
+    s = probe(EMAIL_HOST="smtp.example.vn", EMAIL_PORT="465", EMAIL_HOST_USER="thidua", EMAIL_USE_TLS="0")
+    assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["email_options"] | {"password": ""} == {
+        "host": "smtp.example.vn", "port": 465, "username": "thidua", "password": "", "use_tls": False, "timeout": 30,
+    }  # fmt: skip
+    result = run_python(
+        ["-c", "import django; django.setup(); from django.core import mail; print(type(mail.mailers.default).__name__)"],
+        EMAIL_HOST="smtp.example.vn",
+    )  # fmt: skip
+    assert result.stdout.strip() == "EmailBackend" and "Warning" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("env", "missing", "present"),
     [
-        ({}, ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"], []),
+        ({}, ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST"], []),
         (
             {"SECRET_KEY": PRODUCTION_KEY, "DATABASE_URL": "postgres://u@db/thidua"},
             ["REDIS_URL"],
@@ -134,6 +148,7 @@ def test_production_passes_check_deploy():
         SECRET_KEY=PRODUCTION_KEY,
         DATABASE_URL="postgres://thidua@127.0.0.1:1/thidua",
         REDIS_URL="redis://127.0.0.1:1/0",
+        EMAIL_HOST="smtp.example.org",
         ALLOWED_HOSTS="example.org",
     )
     assert result.returncode == 0, result.stdout + result.stderr
