@@ -90,12 +90,12 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
 
 
 def sla_days(authority_id: int, step: str, on: dt.date) -> int | None:
-    row = (
+    return (
         SlaRule.objects.filter(authority_id=authority_id, step=step, effective_from__lte=on)
         .order_by("-effective_from")
+        .values_list("working_days", flat=True)
         .first()
     )
-    return row.working_days if row else None
 
 
 def council_rule_on(authority_id: int, on: dt.date) -> CouncilRule:

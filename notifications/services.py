@@ -12,7 +12,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -43,6 +43,37 @@ def _next_seq(*, user_id: int) -> int:
     return RecipientCursor.objects.values_list("last_seq", flat=True).get(user_id=user_id)
 
 
+def _next_seqs(user_ids: list[int]) -> dict[int, int]:
+    """Take the next number of each recipient (ids ascending) in one statement; a recipient without a
+    cursor yet gets one through _next_seq(). On PostgreSQL the cursors are locked in id order (the
+    ordered FOR UPDATE subquery), so two notifications with overlapping recipients cannot deadlock;
+    SQLite has one writer at a time."""
+    if not user_ids:
+        return {}
+    # Only the (quoted) table name is interpolated; the ids are parameters.
+    table = connection.ops.quote_name(RecipientCursor._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS c SET last_seq = c.last_seq + 1 FROM (SELECT user_id FROM {table}"  # noqa: S608
+                " WHERE user_id = ANY(%s) ORDER BY user_id FOR UPDATE) AS locked"
+                " WHERE c.user_id = locked.user_id RETURNING c.user_id, c.last_seq",
+                [user_ids],
+            )
+        else:
+            marks = ", ".join(["%s"] * len(user_ids))
+            cursor.execute(
+                f"UPDATE {table} SET last_seq = last_seq + 1 WHERE user_id IN ({marks})"  # noqa: S608
+                " RETURNING user_id, last_seq",
+                user_ids,
+            )
+        seqs: dict[int, int] = dict(cursor.fetchall())
+    for uid in user_ids:
+        if uid not in seqs:
+            seqs[uid] = _next_seq(user_id=uid)
+    return seqs
+
+
 def notify(
     *,
     recipients: Iterable[Any],
@@ -60,10 +91,11 @@ def notify(
     # Locking cursors in ascending id order keeps two actions with overlapping recipients from
     # deadlocking each other.
     user_ids = sorted({user if isinstance(user, int) else user.pk for user in recipients})
+    seqs = _next_seqs(user_ids)
     rows = [
         Notification(
             recipient_id=uid,
-            seq=_next_seq(user_id=uid),
+            seq=seqs[uid],
             kind=kind,
             title=str(title),
             body=str(body),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,14 +53,49 @@ class Roles:
         return bool(self.roles.intersection(roles))
 
 
+RoleRow = tuple[int, str, int | None]  # authority_id, role, unit_id
+
+# Inside one action the actor's role rows are read once and reused (scope, permission, queue tokens).
+_ROLE_ROWS: ContextVar[dict[int, list[RoleRow]] | None] = ContextVar("thidua_role_rows", default=None)
+
+
+@contextmanager
+def role_rows_once() -> Iterator[None]:
+    """Within this block each user's active role rows are read from the database at most once.
+
+    Used around one action (one transaction): roles do not change in the middle of it, and reading
+    them once instead of three times is the same answer at a third of the cost."""
+    token = _ROLE_ROWS.set({})
+    try:
+        yield
+    finally:
+        _ROLE_ROWS.reset(token)
+
+
+def active_role_rows(user: Any) -> list[RoleRow]:
+    """(authority_id, role, unit_id) of the user's active role assignments."""
+    cache = _ROLE_ROWS.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    rows: list[RoleRow] = list(
+        RoleAssignment.objects.filter(user=user, active=True).values_list("authority_id", "role", "unit_id")
+    )
+    if cache is not None:
+        cache[user.pk] = rows
+    return rows
+
+
 def roles_of(user: Any, authority_id: int) -> Roles:
     if user is None or not user.is_authenticated or not user.is_active:
         return Roles()
-    rows = list(
-        RoleAssignment.objects.filter(user=user, authority_id=authority_id, active=True).values_list(
-            "role", "unit_id"
+    if _ROLE_ROWS.get() is not None:
+        rows = [(r, u) for a, r, u in active_role_rows(user) if a == authority_id]
+    else:
+        rows = list(
+            RoleAssignment.objects.filter(user=user, authority_id=authority_id, active=True).values_list(
+                "role", "unit_id"
+            )
         )
-    )
     return Roles(
         roles=frozenset(r for r, _u in rows),
         proposer_units=frozenset(u for r, u in rows if r == Role.PROPOSER and u),

@@ -6,11 +6,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from nominations.models import Dossier, Role, RoleAssignment
+from nominations.models import Dossier, Role
 from nominations.states import DossierStatus
 
 from .errors import not_found
-from .permissions import READ_ALL_ROLES
+from .permissions import READ_ALL_ROLES, active_role_rows
 
 
 def dossier_scope(user: Any) -> Q:
@@ -20,10 +20,7 @@ def dossier_scope(user: Any) -> Q:
     if user.is_superuser:
         return Q()
     scope = Q(pk__in=[])
-    rows = RoleAssignment.objects.filter(user=user, active=True).values_list(
-        "authority_id", "role", "unit_id"
-    )
-    for authority_id, role, unit_id in rows:
+    for authority_id, role, unit_id in active_role_rows(user):
         if role in READ_ALL_ROLES:
             scope |= Q(authority_id=authority_id)
         elif role == Role.PROPOSER and unit_id:

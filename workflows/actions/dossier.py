@@ -39,10 +39,10 @@ from notifications.services import notify
 
 from ..canonical import canonical_bytes, sha256_hex
 from ..errors import ActionError, not_allowed, not_found
-from ..flows import after_dossier_change
+from ..flows import DossierContent, after_dossier_change, dossier_content
 from ..ledger import ledger_append
 from ..models import IdempotencyRecord
-from ..permissions import may_act, roles_of
+from ..permissions import may_act, role_rows_once, roles_of
 from ..selectors import dossier_scope
 
 S = DossierStatus
@@ -66,14 +66,20 @@ EDITABLE_FIELDS = ("achievement_summary", "criteria_group_id", "content_area_ids
 # --- small shared pieces --------------------------------------------------------------------------
 
 
-def content_hash(dossier: Dossier) -> str:
-    """Hash of what a user sees of the dossier: recorded with each event as "what the actor saw"."""
-    attachments = list(
-        dossier.attachments.filter(removed_in_version__isnull=True)
-        .order_by("id")
-        .values_list("sha256", flat=True)
-    )
-    areas = sorted(dossier.content_areas.values_list("number", flat=True))
+def content_hash(dossier: Dossier, content: DossierContent | None = None) -> str:
+    """Hash of what a user sees of the dossier: recorded with each event as "what the actor saw".
+
+    `content` is the dossier's content areas and attachments if the caller already read them."""
+    if content is None:
+        attachments = list(
+            dossier.attachments.filter(removed_in_version__isnull=True)
+            .order_by("id")
+            .values_list("sha256", flat=True)
+        )
+        areas = sorted(dossier.content_areas.values_list("number", flat=True))
+    else:
+        attachments = [a.sha256 for a in content.attachments]
+        areas = sorted(a.number for a in content.areas)
     return sha256_hex(
         canonical_bytes(
             {
@@ -102,15 +108,16 @@ def users_with_roles(authority_id: int, roles: Iterable[str], *, unit_id: int | 
 
 
 def _lock(actor: Any, dossier_id: int) -> Dossier:
-    dossier = (
+    # One row by primary key: no ORDER BY (first() would sort by the model's default ordering).
+    found = list(
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("occasion", "award_type", "unit", "nominee")
+        .select_related("occasion", "award_type", "unit", "nominee", "criteria_group")
         .filter(dossier_scope(actor), pk=dossier_id)
-        .first()
+        .order_by()[:1]
     )
-    if dossier is None:
+    if not found:
         raise not_found()
-    return dossier
+    return found[0]
 
 
 def _check_version(dossier: Dossier, expected_version: int) -> None:
@@ -174,7 +181,7 @@ def _perform(
     extra_fields: tuple[str, ...] = (),
 ) -> Dossier:
     payload = dict(payload or {})
-    with transaction.atomic():
+    with role_rows_once(), transaction.atomic():
         dossier = _lock(actor, dossier_id)
         replay = _replayed(actor, idempotency_key, dossier_id)
         if replay is not None:
@@ -183,7 +190,8 @@ def _perform(
             raise not_allowed()
         _check_version(dossier, expected_version)
         _check_transition(dossier, move.transition)
-        seen = content_hash(dossier)
+        content = dossier_content(dossier)  # a move changes neither content areas nor attachments
+        seen = content_hash(dossier, content)
         from_state = str(dossier.status)
         if before:
             before(dossier, payload)
@@ -204,7 +212,7 @@ def _perform(
             payload=payload,
             seen_hash=seen,
         )
-        after_dossier_change(actor=actor, dossier=dossier, action=move.transition)
+        after_dossier_change(actor=actor, dossier=dossier, action=move.transition, content=content)
         _notify_move(actor, dossier, move, payload)
         if idempotency_key:
             try:
