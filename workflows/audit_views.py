@@ -26,11 +26,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from nominations.models import QuotaLedger, Role, RoleAssignment, Unit
+from nominations.states import DossierStatus
 
 from .checkpoints import latest_checkpoint
+from .flows import STEPS
 from .ledger import dossier_chain, ledger_export_lines, ledger_verify_live
 from .models import AuditEvent
-from .timetravel import dossier_as_of, quota_used_as_of
+from .timetravel import (
+    council_session_as_of,
+    dossier_as_of,
+    inbox_as_of,
+    member_ballots_as_of,
+    quota_used_as_of,
+)
 
 PAGE_SIZE = 50
 
@@ -171,10 +179,60 @@ def as_of(request: HttpRequest) -> HttpResponse:
     dossier_text = request.GET.get("dossier", "")
     if at is not None and dossier_text.isdigit():
         dossier = dossier_as_of(dossier_id=int(dossier_text), at=at)
+    # A council session, and what one member had before her at each of her ballots.
+    session = ballots = None
+    session_text = request.GET.get("session", "").strip()
+    member_text = request.GET.get("member", "").strip()
+    users = get_user_model().objects
+    if at is not None and session_text.isdigit():
+        session = council_session_as_of(session_id=int(session_text), at=at)
+        member = users.filter(username=member_text).first() if member_text else None
+        if member is not None:
+            ballots = member_ballots_as_of(session_id=int(session_text), member_id=member.pk, at=at)
+    # A user's inbox: the tasks held by or waiting for them.
+    inbox = inbox_user = None
+    user_text = request.GET.get("user", "").strip()
+    if at is not None and user_text:
+        inbox_user = users.filter(username=user_text).first()
+        if inbox_user is not None:
+            inbox = inbox_as_of(user_id=inbox_user.pk, at=at)
+    status_labels = dict(DossierStatus.choices)
+    names = {}
+    if session is not None:
+        wanted = {
+            *session.members,
+            *(session.present or []),
+            *([session.chair_id] if session.chair_id else []),
+        }
+        names = {u.pk: u for u in users.filter(pk__in=wanted)}
     return render(
         request,
         "audit/as_of.html",
-        {"at_text": at_text, "at": at, "quotas": quotas, "dossier": dossier, "dossier_text": dossier_text},
+        {
+            "at_text": at_text,
+            "at": at,
+            "quotas": quotas,
+            "dossier": dossier,
+            "dossier_text": dossier_text,
+            "session": session,
+            "session_text": session_text,
+            "session_members": [names[m] for m in session.members if m in names] if session else [],
+            "session_present": [names[m] for m in session.present or [] if m in names] if session else [],
+            "session_chair": names.get(session.chair_id) if session and session.chair_id else None,
+            "member_text": member_text,
+            "ballots": ballots,
+            "user_text": user_text,
+            "inbox_user": inbox_user,
+            "inbox": inbox,
+            "inbox_rows": [
+                {
+                    "task": t,
+                    "step": STEPS[t.step].title if t.step in STEPS else t.step,
+                    "status": status_labels.get(t.status, t.status),
+                }
+                for t in (inbox.tasks if inbox else [])
+            ],
+        },
     )
 
 
