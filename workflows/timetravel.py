@@ -1,8 +1,15 @@
 """Time travel: any state the ledger describes, rebuilt as it stood at a past moment.
 
-Everything here folds events (oldest first) that happened at or before `at`; nothing reads the
-current rows, so the answer is what the ledger proves, not what the tables say now. New kinds of state
-(a council session, a user's inbox) are one more reducer over `events_as_of(...)`.
+Everything here folds events (oldest first) that happened at or before `at`, so the answer is what the
+ledger proves, not what the tables say now. Each kind of state is one reducer over `events_as_of(...)`:
+a dossier, a quota, a council session (with what a member had before her at each of her ballots) and
+a user's inbox. The current rows are read only for what never changes (a dossier's authority, unit and
+award type, a nominee's name) and, for a user's roles then, as the starting point from which every
+later role change recorded in the ledger is undone.
+
+Limit: task claims, releases and reassignments are not written to the ledger yet (workflows/flows.py),
+so an inbox as of a moment shows each open task in its queue; once they are written as
+TASK_HOLDER_ACTIONS events on the dossier's chain, the tasks a user held then are shown as hers.
 """
 
 from __future__ import annotations
