@@ -164,7 +164,12 @@ def push_to_groups(*, messages: dict[str, dict[str, Any]]) -> None:
     if not groups:
         return
     try:
-        if not isinstance(get_channel_layer(), InMemoryChannelLayer):
+        layer = get_channel_layer()
+        if type(layer) is InMemoryChannelLayer and not any(layer.groups.get(g) for g in groups):
+            # The in-memory layer lives in this process: no socket here is in any of these groups, so
+            # there is nothing to deliver, and no event loop or thread to start for it (ms per push).
+            return
+        if not isinstance(layer, InMemoryChannelLayer):
             future = asyncio.run_coroutine_threadsafe(_send_all(groups), _PushLoop.get())
             failed = future.result(timeout=PUSH_TIMEOUT_SECONDS + 1)
         elif _loop_running_here():

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -29,11 +29,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
-from viewflow.workflow.models import Task
+from viewflow.workflow.models import Process, Task
 from viewflow.workflow.nodes.boundary import TimerBoundary
 from viewflow.workflow.status import PROCESS, STATUS
 
-from nominations.models import Dossier, Role, RoleAssignment
+from nominations.models import Attachment, ContentArea, CriteriaGroup, Dossier, Role, RoleAssignment
 from nominations.states import DossierStatus
 from notifications.services import notify
 
@@ -370,19 +370,77 @@ def escalate_task(*, task: Any, dossier: Dossier) -> None:
 # --- keeping the process in step with the FSM ----------------------------------------------------
 
 
+class CurrentFile(NamedTuple):
+    """The fields of a current (not removed) attachment that the hash and the snapshot use."""
+
+    pk: int
+    original_name: str
+    sha256: str
+    size: int
+    kind: str
+
+
 class DossierContent(NamedTuple):
     """What a dossier holds besides its own columns: its content areas (by number) and its current
-    attachments (by id). Read once per action and used for both the "seen" hash and the version snapshot."""
+    attachments (by id), read once per action for both the "seen" hash and the version snapshot; and,
+    read in the same statement for the hand-over, its process (pk, status), None if it has none."""
 
-    areas: list[Any]
-    attachments: list[Any]
+    areas: list[ContentArea]
+    attachments: list[CurrentFile]
+    process: tuple[int, str] | None = None
+
+
+_CONTENT_SQL: list[str] = []
+
+
+def _content_sql() -> str:
+    """Content areas, current attachments, criteria group and process of one dossier in one statement
+    (four ORM queries otherwise, on the path of every action). Built once from the models' own names."""
+    if not _CONTENT_SQL:
+        qn = connection.ops.quote_name
+        link = Dossier.content_areas.through._meta
+        areas, files, groups = (qn(m._meta.db_table) for m in (ContentArea, Attachment, CriteriaGroup))
+        processes, process_rows = qn(DossierProcess._meta.db_table), qn(Process._meta.db_table)
+        process_ptr = qn(DossierProcess._meta.pk.column)
+        ln_dossier = qn(link.get_field("dossier").column)
+        ln_area = qn(link.get_field("contentarea").column)
+        # Only table and column names (quoted) are interpolated; the ids are parameters.
+        _CONTENT_SQL.append(
+            f"SELECT 0, a.id, a.number, a.name, '', 0, '', a.movement_id FROM {areas} a"  # noqa: S608
+            f" JOIN {qn(link.db_table)} l ON l.{ln_area} = a.id WHERE l.{ln_dossier} = %s"
+            " UNION ALL SELECT 1, f.id, 0, f.original_name, f.sha256, f.size, f.kind, 0"
+            f" FROM {files} f WHERE f.dossier_id = %s AND f.removed_in_version IS NULL"
+            " UNION ALL SELECT 2, g.id, g.number, g.name, '', 0, '', g.movement_id"
+            f" FROM {groups} g WHERE g.id = %s"
+            f" UNION ALL SELECT 3, p.{process_ptr}, 0, v.status, '', 0, '', 0 FROM {processes} p"
+            f" JOIN {process_rows} v ON v.id = p.{process_ptr} WHERE p.dossier_id = %s"
+            " ORDER BY 1, 3, 2"
+        )
+    return _CONTENT_SQL[0]
 
 
 def dossier_content(dossier: Dossier) -> DossierContent:
-    return DossierContent(
-        areas=list(dossier.content_areas.order_by("number")),
-        attachments=list(dossier.attachments.filter(removed_in_version__isnull=True).order_by("id")),
-    )
+    """Read the dossier's content areas and current attachments; also loads its criteria group (for the
+    snapshot) when it is not loaded yet."""
+    group_id = None
+    if dossier.criteria_group_id and not Dossier.criteria_group.is_cached(dossier):
+        group_id = dossier.criteria_group_id
+    with connection.cursor() as cursor:
+        cursor.execute(_content_sql(), [dossier.pk, dossier.pk, group_id, dossier.pk])
+        rows = cursor.fetchall()
+    areas: list[ContentArea] = []
+    files: list[CurrentFile] = []
+    process = None
+    for part, pk, number, name, sha256, size, kind, movement_id in rows:
+        if part == 0:
+            areas.append(ContentArea(id=pk, movement_id=movement_id, number=number, name=name))
+        elif part == 1:
+            files.append(CurrentFile(pk, name, sha256, size, kind))
+        elif part == 2:
+            dossier.criteria_group = CriteriaGroup(id=pk, movement_id=movement_id, number=number, name=name)
+        else:
+            process = (pk, name)
+    return DossierContent(areas=areas, attachments=files, process=process)
 
 
 def snapshot(dossier: Dossier, content: DossierContent | None = None) -> dict[str, Any]:
@@ -426,7 +484,10 @@ def after_dossier_change(
     )
     # Open task lists (queues and "mine") refresh themselves after commit.
     queues_changed(dossier_tokens(dossier))
-    found = DossierProcess.objects.filter(dossier_id=dossier.pk).values_list("pk", "status").first()
+    if content is not None:  # read with the content, earlier in this transaction (the dossier locked)
+        found = content.process
+    else:
+        found = DossierProcess.objects.filter(dossier_id=dossier.pk).values_list("pk", "status").first()
     if found is None:
         with transaction.atomic():
             DossierFlow.start.run(dossier=dossier)

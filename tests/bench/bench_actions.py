@@ -3,6 +3,13 @@ transaction that does the same row writes. Target from issue 3: the action costs
 
 Run: DATABASE_URL=postgres://… make bench   (or pytest tests/bench/bench_actions.py -s -o addopts="")
 Scale: BENCH_ACTIONS_N (dossiers per side, default 40).
+
+Measured on the 2-core shared dev machine (other test runs going on; runs vary by ±15%), dossier_receive:
+  before (session 3): 59 statements, ~24 moves/s, ratio 5.3–9.4x best block;
+  after:              23 statements, ~50–58 moves/s, ratio 3.1–3.7x best block (raw SQL: 20 statements).
+What is left is Django's own cost per statement (building the SQL, making model objects: ~0.3–0.5 ms
+each here) and the reads the raw side skips (the actor's roles, the content for the "seen" hash, the
+deadline rule and holiday calendar, the recipients), against fewer statements for the task hand-over.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from workflows.canonical import canonical_bytes
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 N = int(os.environ.get("BENCH_ACTIONS_N", "40"))
+BLOCK = 10  # moves per timed block
 
 
 def _raw_receive(*, dossier_id: int, actor_id: int, recipient_id: int) -> None:
@@ -139,19 +147,28 @@ def test_bench_action_versus_raw_sql(life: Life):
         actions.dossier_receive(actor=life.reviewer, dossier_id=orm[1].pk, expected_version=orm[1].version)
     statements = len(ctx.captured_queries)
 
-    t0 = time.perf_counter()
-    for d in orm[2:]:
-        actions.dossier_receive(actor=life.reviewer, dossier_id=d.pk, expected_version=d.version)
-    t_orm = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    for d in raw[1:-1]:
-        _raw_receive(dossier_id=d.pk, actor_id=life.reviewer.pk, recipient_id=life.proposer.pk)
-    t_raw = time.perf_counter() - t0
+    # The sides take turns in blocks of moves and each keeps its fastest block: on a shared machine a
+    # burst of load from elsewhere then spoils one block, not the whole ratio (like timeit's minimum).
+    orm_moves, raw_moves = orm[2:], raw[1:-1]
+    per_move_orm, per_move_raw = [], []
+    for i in range(0, len(orm_moves), BLOCK):
+        block = orm_moves[i : i + BLOCK]
+        t0 = time.perf_counter()
+        for d in block:
+            actions.dossier_receive(actor=life.reviewer, dossier_id=d.pk, expected_version=d.version)
+        per_move_orm.append((time.perf_counter() - t0) / len(block))
+        block = raw_moves[i : i + BLOCK]
+        t0 = time.perf_counter()
+        for d in block:
+            _raw_receive(dossier_id=d.pk, actor_id=life.reviewer.pk, recipient_id=life.proposer.pk)
+        per_move_raw.append((time.perf_counter() - t0) / len(block))
 
     n = N - 2
+    t_orm, t_raw = min(per_move_orm), min(per_move_raw)
     ratio = t_orm / t_raw
+    mean_ratio = sum(per_move_orm) / sum(per_move_raw)
     print(
-        f"\n[bench_actions] {connection.vendor}, {n} moves each: action {n / t_orm:.1f}/s "
-        f"({statements} statements), raw SQL {n / t_raw:.1f}/s; ratio {ratio:.2f}x (target <= 3x)"
+        f"\n[bench_actions] {connection.vendor}, {n} moves each in blocks of {BLOCK}: action {1 / t_orm:.1f}/s "
+        f"({statements} statements), raw SQL {1 / t_raw:.1f}/s; ratio {ratio:.2f}x best block "
+        f"({mean_ratio:.2f}x over all blocks) (target <= 3x)"
     )

@@ -111,7 +111,9 @@ def _lock(actor: Any, dossier_id: int) -> Dossier:
     # One row by primary key: no ORDER BY (first() would sort by the model's default ordering).
     found = list(
         Dossier.objects.select_for_update(of=("self",))
-        .select_related("occasion", "award_type", "unit", "nominee", "criteria_group")
+        # Not the criteria group: a sixth table doubles PostgreSQL's planning time of this statement;
+        # dossier_content() loads it with the content areas.
+        .select_related("occasion", "award_type", "unit", "nominee")
         .filter(dossier_scope(actor), pk=dossier_id)
         .order_by()[:1]
     )
