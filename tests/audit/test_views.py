@@ -132,6 +132,22 @@ def test_keyset_pages_walk_the_whole_list_without_counting(auditor_client, real_
     assert not ledger_counts
 
 
+def test_a_date_range_pages_by_time_with_the_same_cursor(auditor_client, real_ledger, monkeypatch):
+    # Within a date range the page is read off the (at, id) index: newest first by (at, id), the cursor
+    # still an event id, and every event of the range seen once.
+    monkeypatch.setattr("workflows.audit_views.PAGE_SIZE", 4)
+    seen: list[int] = []
+    params: dict = {"date_from": "2000-01-01", "date_to": "2100-01-01"}
+    while True:
+        response = auditor_client.get(reverse("workflows:audit_events"), params)
+        seen += [e.pk for e in response.context["events"]]
+        if not response.context["next_before"]:
+            break
+        params = {**params, "before": response.context["next_before"]}
+    assert seen == list(AuditEvent.objects.order_by("-at", "-id").values_list("pk", flat=True))
+    assert len(seen) > 8  # three pages at least
+
+
 def test_dossier_timeline_and_as_of(auditor_client, real_ledger):
     d = real_ledger["awarded"]
     url = reverse("workflows:audit_dossier", kwargs={"dossier_id": d.pk})
