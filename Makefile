@@ -14,6 +14,7 @@ help:
 # Creates .venv with a Python >= 3.12 and installs the pinned requirements. Idempotent: does nothing
 # when requirements.lock has not changed since the last install.
 install: $(VENV)/.installed
+	@$(PY) scripts/build_fastverify.py
 
 $(VENV)/.installed: requirements.lock requirements.in scripts/find-python.sh
 	@set -e; \

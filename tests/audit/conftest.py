@@ -72,3 +72,18 @@ def real_ledger(demo, today_in_window, keys_dir):
 def _fast_password_hashing(settings):
     # seed_demo creates ~15 users; the production hasher makes each fixture take seconds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(params=["accelerated", "pure"])
+def verifier_path(request, monkeypatch):
+    """Run a verifier test through the C accelerator and through pure Python: both must find the same
+    problems. CI builds the accelerator (`make install`), so there it may not be missing."""
+    import workflows.verify as verify
+    from tests.conftest import IN_CI
+
+    if request.param == "pure":
+        monkeypatch.setattr(verify, "_fast", None)
+    elif verify._fast is None:
+        assert not IN_CI, "the verifier's C accelerator was not built (scripts/build_fastverify.py)"
+        pytest.skip("the verifier's C accelerator is not built here")
+    return request.param

@@ -20,6 +20,11 @@ from workflows.verify import Verifier, load_public_keys
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _both_verifier_paths(verifier_path):
+    """Every test here runs through the C accelerator and through pure Python."""
+
+
 def _verify(lines):
     return Verifier(load_public_keys([str(public_key_path())])).feed_all(lines)
 

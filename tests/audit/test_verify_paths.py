@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from workflows.canonical import GENESIS, canonical_bytes, sha256_hex
 from workflows.verify import Verifier
 
 AT = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _both_verifier_paths(verifier_path):
+    """Every test here runs through the C accelerator and through pure Python."""
 
 
 def _export(events: list[tuple[str, dict, str]], *, quotas: dict[int, int] | None = None) -> list[bytes]:
@@ -90,3 +97,20 @@ def test_a_body_out_of_layout_is_reported_not_misread():
     )
     report = _both(lines)
     assert "unreadable_event" in [p.code for p in report.problems]
+
+
+def test_the_accelerator_accepts_clean_runs_and_stops_at_the_first_line_it_cannot_prove(verifier_path):
+    import workflows.verify as verify
+
+    if verifier_path == "pure":
+        pytest.skip("about the accelerator")
+    lines = _export([(f"dossier:{i % 3}", {"n": i}, "" if i % 2 else "c" * 64) for i in range(60)])
+    tips: dict = {}
+    assert verify._fast.scan(lines, 1, tips, [], {}, GENESIS.encode()) == (61, 60)  # line 0 is the header
+    assert sorted(tips) == [b"dossier:0", b"dossier:1", b"dossier:2"] and tips[b"dossier:0"][0] == 20
+
+    flipped = lines[30].replace(b'"n":29', b'"n":92')
+    tampered = [*lines[:30], flipped, *lines[31:]]
+    assert verify._fast.scan(tampered, 1, {}, [], {}, GENESIS.encode()) == (30, 29)
+    report = Verifier().feed_all(tampered)
+    assert report.first_problem.line == 31  # found by the Python path the accelerator handed it to
