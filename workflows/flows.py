@@ -468,6 +468,8 @@ def after_dossier_change(
     of its outcomes, cancelled when the dossier moved for another reason; then the task the new status
     calls for is opened. `content` is the dossier's content if the caller already read it this transaction.
     """
+    if content is None:
+        content = dossier_content(dossier)
     # One statement: a snapshot for this version unless one exists already (get_or_create took four).
     DossierVersion.objects.bulk_create(
         [
@@ -484,10 +486,7 @@ def after_dossier_change(
     )
     # Open task lists (queues and "mine") refresh themselves after commit.
     queues_changed(dossier_tokens(dossier))
-    if content is not None:  # read with the content, earlier in this transaction (the dossier locked)
-        found = content.process
-    else:
-        found = DossierProcess.objects.filter(dossier_id=dossier.pk).values_list("pk", "status").first()
+    found = content.process  # read with the content, in this transaction
     if found is None:
         with transaction.atomic():
             DossierFlow.start.run(dossier=dossier)

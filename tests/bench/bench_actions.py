@@ -4,12 +4,14 @@ transaction that does the same row writes. Target from issue 3: the action costs
 Run: DATABASE_URL=postgres://… make bench   (or pytest tests/bench/bench_actions.py -s -o addopts="")
 Scale: BENCH_ACTIONS_N (dossiers per side, default 40).
 
-Measured on the 2-core shared dev machine (other test runs going on; runs vary by ±15%), dossier_receive:
-  before (session 3): 59 statements, ~24 moves/s, ratio 5.3–9.4x best block;
-  after:              23 statements, ~50–58 moves/s, ratio 3.1–3.7x best block (raw SQL: 20 statements).
-What is left is Django's own cost per statement (building the SQL, making model objects: ~0.3–0.5 ms
-each here) and the reads the raw side skips (the actor's roles, the content for the "seen" hash, the
-deadline rule and holiday calendar, the recipients), against fewer statements for the task hand-over.
+Measured on the 2-core shared dev machine (other test runs going on, so runs vary), dossier_receive:
+  before (session 3): 59 statements, 22–29 moves/s, ratio 7.4–9.7x best block (5.3x at best);
+  after:              23 statements, 60–72 moves/s, ratio 3.2–3.5x best block (3.1–4.0x under load);
+  raw SQL:            20 statements, ~200–240 moves/s.
+Of the ~16 ms an action takes, ~6 ms is waiting on its statements; the rest is Django's own cost per
+statement (building the SQL, making model objects: ~0.3–0.5 ms each here) and the reads the raw side
+skips (the actor's roles, the content for the "seen" hash, the deadline rule and holiday calendar, the
+recipients), against fewer statements than the raw side for the task hand-over.
 """
 
 from __future__ import annotations

@@ -857,7 +857,8 @@ def _council_apply(
     }
     if c.reason:
         payload["reason"] = str(c.reason)
-    seen = content_hash(d)
+    content = dossier_content(d)
+    seen = content_hash(d, content)
     from_state = str(d.status)
     if c.outcome == CouncilOutcome.APPROVED:
         try:
@@ -908,6 +909,7 @@ def _council_apply(
         actor=actor,
         dossier=d,
         action="council_approve" if c.outcome == CouncilOutcome.APPROVED else "council_reject",
+        content=content,
     )
     _notify_move(actor, d, Move("council_record", "", OFFICE, True, "result_recorded"), payload)
 
