@@ -703,6 +703,22 @@ def _visible(user: Any, task: Any) -> bool:
     return Dossier.objects.filter(dossier_scope(user), pk=process_dossier).exists()
 
 
+def _record_holder(*, actor: Any, task: Any, action: str, owner_id: int | None) -> None:
+    """Who held which task when: on the dossier's chain, in the transaction of the change (auditors
+    rebuild a user's inbox as of any moment from these)."""
+    dossier_id = DossierProcess.objects.filter(pk=task.process_id).values_list("dossier_id", flat=True).get()
+    dossier = Dossier.objects.only("id", "unit_id", "status").get(pk=dossier_id)
+    status = str(dossier.status)
+    ledger_append(
+        actor=actor,
+        action=action,
+        dossier=dossier,
+        from_state=status,
+        to_state=status,
+        payload={"task": task.flow_task.name, "task_id": task.pk, "owner_id": owner_id},
+    )
+
+
 def task_claim(*, actor: Any, task_id: int) -> Any:
     """Take an unclaimed task of one of the actor's queues. Exactly one of two simultaneous claims wins:
     the flow lock serialises them and the conditional UPDATE only matches an unowned task."""
@@ -716,6 +732,7 @@ def task_claim(*, actor: Any, task_id: int) -> Any:
         )
         if taken == 0:
             raise ActionError("conflict", _("Someone else has already claimed this task."))
+        _record_holder(actor=actor, task=task, action="task_claim", owner_id=actor.pk)
         queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 
@@ -730,6 +747,7 @@ def task_release(*, actor: Any, task_id: int) -> Any:
         Task.objects.filter(pk=task.pk, status=STATUS.ASSIGNED).update(
             owner=None, status=STATUS.NEW, assigned=None
         )
+        _record_holder(actor=actor, task=task, action="task_release", owner_id=None)
         queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 
@@ -746,6 +764,7 @@ def task_reassign(*, actor: Any, task_id: int, to_user: Any) -> Any:
         Task.objects.filter(pk=task.pk, status__in=[STATUS.NEW, STATUS.ASSIGNED]).update(
             owner=to_user, status=STATUS.ASSIGNED, assigned=timezone.now()
         )
+        _record_holder(actor=actor, task=task, action="task_reassign", owner_id=to_user.pk)
         queues_changed([task.owner_permission])
     return Task.objects.get(pk=task_id)
 

@@ -130,3 +130,59 @@ def test_the_as_of_page_shows_a_session_a_member_and_an_inbox(council, client):
     # A council member is not an auditor: the page is refused to her.
     client.force_login(council.member(1))
     assert client.get(reverse("workflows:audit_as_of"), {"at": at, "session": session.pk}).status_code == 403
+
+
+def test_claims_releases_and_reassignments_are_recorded_and_replayed(demo, today_in_window):
+    """Issue 6 point 1: claim/release/reassign are in the ledger, in the change's transaction; the inbox
+    as of a moment shows whose hands the task was in."""
+    from django.db import transaction
+
+    from workflows.flows import task_claim, task_reassign, task_release
+
+    u = demo
+    unit = Unit.objects.get(code="thon-dong-hy")
+    d = f.draft(actor=u["donvi"], unit=unit, nominee_obj=unit.nominees.order_by("pk").first())
+    d = actions.dossier_submit(actor=u["donvi"], dossier_id=d.pk, expected_version=d.version)
+    task = open_task_of(d.pk)
+    waiting = timezone.now()
+
+    with transaction.atomic():
+        task_claim(actor=u["chuyenvien"], task_id=task.pk)
+    claimed = timezone.now()
+    with transaction.atomic():
+        task_release(actor=u["chuyenvien"], task_id=task.pk)
+    released = timezone.now()
+    with transaction.atomic():
+        task_reassign(actor=u["truongphong"], task_id=task.pk, to_user=u["chuyenvien"])
+    reassigned = timezone.now()
+
+    events = list(
+        AuditEvent.objects.filter(dossier_id=d.pk, action__startswith="task_")
+        .order_by("id")
+        .values_list("action", "actor_id", "payload")
+    )
+    assert events == [
+        ("task_claim", u["chuyenvien"].pk, {"task": "receive", "task_id": task.pk, "owner_id": u["chuyenvien"].pk}),
+        ("task_release", u["chuyenvien"].pk, {"task": "receive", "task_id": task.pk, "owner_id": None}),
+        ("task_reassign", u["truongphong"].pk, {"task": "receive", "task_id": task.pk, "owner_id": u["chuyenvien"].pk}),
+    ]  # fmt: skip
+
+    def held(at):
+        return [t.dossier_id for t in inbox_as_of(user_id=u["chuyenvien"].pk, at=at).mine]
+
+    assert (held(waiting), held(claimed), held(released), held(reassigned)) == ([], [d.pk], [], [d.pk])
+
+    # A claim whose request fails afterwards leaves no event behind.
+    with transaction.atomic():
+        task_release(actor=u["chuyenvien"], task_id=task.pk)
+    count = AuditEvent.objects.count()
+
+    def failing_request():
+        with transaction.atomic():
+            task_claim(actor=u["truongphong"], task_id=task.pk)
+            raise RuntimeError("the request failed")
+
+    with pytest.raises(RuntimeError):
+        failing_request()
+    assert AuditEvent.objects.count() == count
+    assert open_task_of(d.pk).owner_id is None
