@@ -492,15 +492,16 @@ def after_dossier_change(
             DossierFlow.start.run(dossier=dossier)
         return
     process_pk, process_status = found
-    with DossierFlow.lock(process_pk):
-        open_tasks = list(
-            Task.objects.filter(process_id=process_pk, flow_task_type="HUMAN", status__in=OPEN).order_by("id")
-        )
-        wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
-        if _hand_over(
-            process_pk, process_status, open_tasks, wanted, actor=actor, action=action, dossier=dossier
-        ):
-            return
+    _lock_process(process_pk)
+    open_tasks = list(
+        Task.objects.filter(process_id=process_pk, flow_task_type="HUMAN", status__in=OPEN).order_by("id")
+    )
+    wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
+    if _hand_over(
+        process_pk, process_status, open_tasks, wanted, actor=actor, action=action, dossier=dossier
+    ):
+        return
+    with DossierFlow.lock(process_pk):  # viewflow's own path runs inside viewflow's lock scope
         for task in open_tasks:
             name = task.flow_task.name
             if action in STEPS[name].outcomes:
@@ -509,6 +510,14 @@ def after_dossier_change(
                 _cancel_and_route(task, actor=actor, action=action)
         if not open_tasks and wanted is not None:
             _reopen(DossierProcess.objects.get(pk=process_pk))
+
+
+def _lock_process(process_pk: int) -> None:
+    """The row lock viewflow's flow lock takes, taken inside the action's transaction: claims hold the
+    same lock, so a hand-over and a claim of the same task wait for each other. The direct hand-over
+    needs no more; viewflow's flow lock (a savepoint and NOWAIT retries) is kept for viewflow's path."""
+    if connection.vendor == "postgresql":
+        list(DossierProcess.objects.select_for_update().filter(pk=process_pk).values_list("pk"))
 
 
 # The common move (the open task is completed by one of its outcomes and the status calls for a next
