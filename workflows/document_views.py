@@ -34,7 +34,9 @@ from nominations.signing import verify_document
 from nominations.states import DossierStatus
 
 from .actions import documents as actions
+from .canonical import sha256_hex
 from .errors import ActionError
+from .ledger import ledger_record_download
 from .permissions import READ_ALL_ROLES, roles_of
 
 OFFICE = (Role.REVIEWER, Role.OFFICE_HEAD)
@@ -69,7 +71,19 @@ def _fail(request: HttpRequest, exc: ActionError) -> None:
     messages.error(request, str(exc.message))
 
 
-def _download(data: bytes, *, name: str, content_type: str) -> HttpResponse:
+def _download(
+    request: HttpRequest, decision: Any, data: bytes, *, name: str, content_type: str
+) -> HttpResponse:
+    # Every document fetched is on the record (who, which file, its SHA-256), before it is served.
+    ledger_record_download(
+        actor=request.user,
+        payload={
+            "decision": decision.pk,
+            "reference": decision.reference,
+            "file": name,
+            "sha256": sha256_hex(data),
+        },
+    )
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -327,7 +341,9 @@ def decision_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF once numbered; before that, a draft preview rendered on the fly."""
     decision = _decision_for(request.user, pk)
     data = read_document(decision.pdf_storage_name) if decision.pdf_storage_name else build_pdf_for(decision)
-    return _download(data, name=actions.pdf_file_name(decision), content_type="application/pdf")
+    return _download(
+        request, decision, data, name=actions.pdf_file_name(decision), content_type="application/pdf"
+    )
 
 
 @login_required
@@ -336,6 +352,8 @@ def decision_signature(request: HttpRequest, pk: int) -> HttpResponse:
     if not decision.signature:
         raise Http404(_("This document is not signed."))
     return _download(
+        request,
+        decision,
         actions.signature_file_for(decision),
         name=actions.pdf_file_name(decision) + ".sig.json",
         content_type="application/json",
@@ -350,7 +368,11 @@ def submission_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No package has been built."))
     name = actions.pdf_file_name(decision).replace(".pdf", ".zip")
     return _download(
-        read_document(submission.package_storage_name), name=name, content_type="application/zip"
+        request,
+        decision,
+        read_document(submission.package_storage_name),
+        name=name,
+        content_type="application/zip",
     )
 
 

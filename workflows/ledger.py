@@ -243,6 +243,20 @@ def ledger_export_lines(*, events: Any = None, with_state: bool = True) -> Itera
     yield _line({"type": "end", "events": n_events, "checkpoints": n_checkpoints})
 
 
+def ledger_record_download(*, actor: Any, payload: dict[str, Any], dossier: Any | None = None) -> None:
+    """Who fetched which file, when: on the dossier's chain for its attachments, on the system chain
+    for documents (a decision or a package covers several dossiers). Written before the file is served."""
+    status = str(dossier.status) if dossier is not None else ""
+    ledger_append(
+        actor=actor,
+        action="attachment_download" if dossier is not None else "document_download",
+        dossier=dossier,
+        from_state=status,
+        to_state=status,
+        payload=payload,
+    )
+
+
 @contextlib.contextmanager
 def export_snapshot() -> Iterator[None]:
     """One consistent moment for a multi-statement read (export, in-app verification).

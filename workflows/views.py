@@ -46,6 +46,7 @@ from .diagram import lifecycle_svg
 from .errors import ActionError
 from .flows import STEPS, open_task_of, queue_tokens, task_bulk_claim, task_claim, task_reassign, task_release
 from .inbox import KINDS, Filters, inbox_page
+from .ledger import ledger_record_download
 from .models import AuditEvent, DossierVersion
 from .permissions import may_act, roles_of
 from .revisions import changes_since_last_review, return_notes
@@ -489,6 +490,11 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
         handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     except (OSError, att.AttachmentRejected) as exc:
         raise Http404 from exc
+    ledger_record_download(
+        actor=request.user,
+        dossier=dossier,
+        payload={"attachment": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256},
+    )
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )

@@ -121,3 +121,26 @@ def test_prepare_page(client, demo, today):
     assert response.status_code == 302 and response["Location"] == url("detail", d.pk)
     preview = client.get(url("pdf", d.pk))
     assert preview.content.startswith(b"%PDF-")
+
+
+def test_document_downloads_are_on_the_record(client, demo, today):
+    """Issue 6 point 1: who fetched which document (and its SHA-256); a refused fetch leaves nothing."""
+    from workflows.canonical import sha256_hex
+    from workflows.models import AuditEvent
+
+    d = prepared(demo, [AN])
+    client.force_login(demo["donvi"])
+    before = AuditEvent.objects.count()
+    assert client.get(url("pdf", d.pk)).status_code == 404
+    assert AuditEvent.objects.count() == before
+
+    client.force_login(demo["chuyenvien"])
+    response = client.get(url("pdf", d.pk))
+    assert response.status_code == 200
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.actor_id, event.chain) == (
+        "document_download",
+        demo["chuyenvien"].pk,
+        "system",
+    )
+    assert event.payload["decision"] == d.pk and event.payload["sha256"] == sha256_hex(response.content)

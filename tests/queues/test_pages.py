@@ -280,3 +280,32 @@ def test_office_head_reassigns_and_the_archive_lists_finished_tasks(world, clien
 
     done = inbox_page(user=u["chuyenvien"], kind="done", filters=Filters())
     assert [r.task.pk for r in done.rows] == [task.pk]
+
+
+def test_every_file_download_is_on_the_record_and_a_refused_one_is_not(world, client):
+    """Issue 6 point 1: file downloads are audited (who, which file, its hash), before the file is
+    served; someone who may not see the dossier gets a 404 and leaves nothing in the ledger."""
+    from workflows.attachments import attachment_add
+    from workflows.models import AuditEvent
+
+    u = world["u"]
+    d = f.draft(actor=u["donvi"], unit=world["unit"], nominee_obj=world["nominee"])
+    a = attachment_add(
+        actor=u["donvi"],
+        dossier_id=d.pk,
+        expected_version=d.version,
+        upload=SimpleUploadedFile("minh-chung.pdf", PDF),
+        kind="supporting",
+    )
+    outsider = client_for(client, u["donvi2"])  # signing in is itself recorded: count after it
+    before = AuditEvent.objects.count()
+    assert outsider.get(reverse("workflows:attachment_download", args=[a.pk])).status_code == 404
+    assert AuditEvent.objects.count() == before
+
+    response = client_for(client, u["donvi"]).get(reverse("workflows:attachment_download", args=[a.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    event = AuditEvent.objects.latest("id")
+    assert (event.action, event.actor_id, event.dossier_id, event.chain) == (
+        "attachment_download", u["donvi"].pk, d.pk, f"dossier:{d.pk}"
+    )  # fmt: skip
+    assert event.payload == {"attachment": a.pk, "name": "minh-chung.pdf", "sha256": a.sha256}
