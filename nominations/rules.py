@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_CEILING, Decimal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -96,6 +97,45 @@ def sla_days(authority_id: int, step: str, on: dt.date) -> int | None:
         .values_list("working_days", flat=True)
         .first()
     )
+
+
+# How far ahead due_date() reads the calendar in its one statement: enough for any SLA up to
+# (HORIZON - 31) / 3 working days; a longer one falls back to the two-step reads.
+CALENDAR_HORIZON_DAYS = 400
+
+
+def due_date(authority_id: int, step: str, start: dt.date) -> dt.date | None:
+    """`start` plus the step's SLA in working days (None when the step has none or zero), with the rule
+    in force on `start`. The rule and the public-holiday calendar come back in one statement: this
+    runs inside every move of a dossier."""
+    horizon = start + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
+    sla, holiday = SlaRule._meta.db_table, PublicHoliday._meta.db_table  # table names, not input
+    sql = (
+        f"SELECT 0, s.working_days, NULL, NULL FROM (SELECT working_days FROM {sla}"  # noqa: S608
+        " WHERE authority_id = %s AND step = %s AND effective_from <= %s ORDER BY effective_from DESC LIMIT 1) s"
+        f" UNION ALL SELECT 1, NULL, date, is_working_day FROM {holiday} WHERE date > %s AND date <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [authority_id, step, start, start, horizon])
+        rows = cursor.fetchall()
+    days = next((row[1] for row in rows if row[0] == 0), None)
+    if not days:
+        return None
+    if days * 3 + 31 > CALENDAR_HORIZON_DAYS:
+        return add_working_days(start, days)
+    days_off: set[dt.date] = set()
+    make_up: set[dt.date] = set()
+    for kind, _days, day, working in rows:
+        if kind == 1:
+            # SQLite hands raw rows back as text and 0/1; PostgreSQL as date and bool.
+            on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            (make_up if working else days_off).add(on)
+    current, remaining = start, days
+    while remaining > 0:
+        current += dt.timedelta(days=1)
+        if is_working_day(current, days_off, make_up):
+            remaining -= 1
+    return current
 
 
 def council_rule_on(authority_id: int, on: dt.date) -> CouncilRule:

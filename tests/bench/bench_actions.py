@@ -8,7 +8,8 @@ Measured on the 2-core shared dev machine (other test runs going on, so runs var
   before (session 3): 59 statements, 22–29 moves/s, ratio 7.4–9.7x best block (5.3x at best);
   after:              23 statements, 60–72 moves/s, ratio 3.2–3.5x best block (3.1–4.0x under load);
   then the direct hand-over takes the process row lock without viewflow's savepoint: 21 statements
-  (3.6x best block measured while a full CI run loaded both cores);
+  (3.6x best block measured while a full CI run loaded both cores); and the deadline (SLA rule and
+  holiday calendar) read in one statement: 20 statements, 2.5–3.2x best block on an idle machine;
   raw SQL:            20 statements, ~200–240 moves/s.
 Of the ~16 ms an action takes, ~6 ms is waiting on its statements; the rest is Django's own cost per
 statement (building the SQL, making model objects: ~0.3–0.5 ms each here) and the reads the raw side

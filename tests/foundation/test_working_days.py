@@ -81,3 +81,28 @@ def test_editing_holidays_changes_the_result(plan):
 def test_no_holiday_rows_means_only_weekends(db):
     assert not PublicHoliday.objects.exists()
     assert add_working_days(D(2027, 2, 3), 1) == D(2027, 2, 4)
+
+
+def test_due_date_in_one_statement_matches_the_two_step_reads(plan, django_assert_num_queries):
+    """The move's deadline (SLA rule + calendar in one statement) agrees with sla_days + add_working_days
+    across Tết, the make-up Saturday and a rule re-dated later; no rule (or zero days) means no deadline."""
+    from nominations.models import SlaRule
+    from nominations.rules import due_date
+
+    SlaRule.objects.create(authority=plan, step="appraise", working_days=3, effective_from=D(2027, 6, 1))
+    for start in (
+        D(2026, 8, 21),
+        D(2026, 8, 28),
+        D(2026, 11, 25),
+        D(2027, 1, 25),
+        D(2027, 2, 3),
+        D(2027, 6, 2),
+    ):
+        for step in ("receive", "appraise", "council"):
+            days = sla_days(plan.pk, step, start)
+            expected = add_working_days(start, days) if days else None
+            with django_assert_num_queries(1):
+                assert due_date(plan.pk, step, start) == expected, (start, step)
+    assert due_date(plan.pk, "no-such-step", D(2026, 11, 25)) is None
+    SlaRule.objects.create(authority=plan, step="appraise", working_days=0, effective_from=D(2027, 7, 1))
+    assert due_date(plan.pk, "appraise", D(2027, 7, 2)) is None

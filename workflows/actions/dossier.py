@@ -156,8 +156,7 @@ def _replayed(actor: Any, key: str | None, dossier_id: int) -> Dossier | None:
 def _set_due(dossier: Dossier) -> None:
     step = SLA_BY_STATE.get(dossier.status)
     today = timezone.localdate()
-    days = rules.sla_days(dossier.authority_id, step, today) if step else None
-    dossier.due_on = rules.add_working_days(today, days) if days else None
+    dossier.due_on = rules.due_date(dossier.authority_id, step, today) if step else None
 
 
 @dataclass
