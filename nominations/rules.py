@@ -65,16 +65,20 @@ def is_working_day(day: dt.date, days_off: set[dt.date], make_up: set[dt.date]) 
     return day.weekday() < 5 and day not in days_off
 
 
-def add_working_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` Vietnamese working days after `start` (weekends and public holidays skipped)."""
-    # Holidays are at most ~20 a year; a window of 3× plus a month always covers the result.
-    days_off, make_up = _calendar(start, start + dt.timedelta(days=days * 3 + 31))
+def _count_forward(start: dt.date, days: int, days_off: set[dt.date], make_up: set[dt.date]) -> dt.date:
     current, remaining = start, days
     while remaining > 0:
         current += dt.timedelta(days=1)
         if is_working_day(current, days_off, make_up):
             remaining -= 1
     return current
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` Vietnamese working days after `start` (weekends and public holidays skipped)."""
+    # Holidays are at most ~20 a year; a window of 3× plus a month always covers the result.
+    days_off, make_up = _calendar(start, start + dt.timedelta(days=days * 3 + 31))
+    return _count_forward(start, days, days_off, make_up)
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
@@ -130,12 +134,7 @@ def due_date(authority_id: int, step: str, start: dt.date) -> dt.date | None:
             # SQLite hands raw rows back as text and 0/1; PostgreSQL as date and bool.
             on = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
             (make_up if working else days_off).add(on)
-    current, remaining = start, days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if is_working_day(current, days_off, make_up):
-            remaining -= 1
-    return current
+    return _count_forward(start, days, days_off, make_up)
 
 
 def council_rule_on(authority_id: int, on: dt.date) -> CouncilRule:

@@ -17,6 +17,7 @@ escalation through `manage.py workflow_timers`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -129,8 +130,13 @@ def queue_tokens(user: Any) -> frozenset[str]:
     """Every queue this user works: their unit's (as proposer) and their roles' in each authority."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
+    return tokens_of_roles(active_role_rows(user))
+
+
+def tokens_of_roles(rows: Iterable[tuple[int, str, int | None]]) -> frozenset[str]:
+    """The queues that (authority, role, unit) rows work: the unit's as proposer, the role's queues."""
     tokens: set[str] = set()
-    for authority_id, role, unit_id in active_role_rows(user):
+    for authority_id, role, unit_id in rows:
         if role == Role.PROPOSER and unit_id:
             tokens.add(f"unit:{unit_id}")
         for queue, roles in QUEUE_ROLES.items():
@@ -183,6 +189,18 @@ def _queue_of(step: str) -> Any:
     return permission
 
 
+def _last_holder(process_id: int, token: str) -> Any:
+    """Who did this dossier's latest finished task of the queue `token` (None if nobody yet)."""
+    previous = (
+        Task.objects.filter(process_id=process_id, status=STATUS.DONE, owner_permission=token)
+        .exclude(owner__isnull=True)
+        .select_related("owner")
+        .order_by("-finished", "-id")
+        .first()
+    )
+    return previous.owner if previous else None
+
+
 def _auto_owner(step: str) -> Any:
     """Unit tasks go to the proposer who created the dossier; an office step after the first goes to the
     reviewer who did the previous office step. Everything else waits in its queue to be claimed."""
@@ -194,14 +212,7 @@ def _auto_owner(step: str) -> Any:
         if STEPS[step].queue == "unit":
             candidate = Dossier.objects.select_related("created_by").get(pk=process.dossier_id).created_by
         elif STEPS[step].queue == "office" and step != "receive":
-            previous = (
-                Task.objects.filter(process_id=process.pk, status=STATUS.DONE, owner_permission=token)
-                .exclude(owner__isnull=True)
-                .select_related("owner")
-                .order_by("-finished", "-id")
-                .first()
-            )
-            candidate = previous.owner if previous else None
+            candidate = _last_holder(process.pk, token)
         if candidate is not None and token in queue_tokens(candidate):
             return candidate
         return None
@@ -633,17 +644,7 @@ def _next_owner(step: str, token: str, *, process_id: int, done: Any, actor: Any
         else:
             candidate = Dossier.objects.select_related("created_by").get(pk=dossier.pk).created_by
     elif queue == "office" and step != "receive":
-        if done.owner_permission == token:
-            candidate = actor
-        else:
-            previous = (
-                Task.objects.filter(process_id=process_id, status=STATUS.DONE, owner_permission=token)
-                .exclude(owner__isnull=True)
-                .select_related("owner")
-                .order_by("-finished", "-id")
-                .first()
-            )
-            candidate = previous.owner if previous else None
+        candidate = actor if done.owner_permission == token else _last_holder(process_id, token)
     if candidate is not None and token in queue_tokens(candidate):
         return candidate
     return None

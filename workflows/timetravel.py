@@ -306,18 +306,9 @@ def role_rows_as_of(*, user_id: int, at: dt.datetime) -> list[tuple[int, str, in
 
 def queue_tokens_as_of(*, user_id: int, at: dt.datetime) -> frozenset[str]:
     """The queues the user worked at `at` (the same rule as flows.queue_tokens, on the roles then)."""
-    from nominations.models import Role
+    from .flows import tokens_of_roles
 
-    from .flows import QUEUE_ROLES
-
-    tokens: set[str] = set()
-    for authority_id, role, unit_id in role_rows_as_of(user_id=user_id, at=at):
-        if role == Role.PROPOSER and unit_id:
-            tokens.add(f"unit:{unit_id}")
-        for queue, roles in QUEUE_ROLES.items():
-            if role in roles:
-                tokens.add(f"{queue}:{authority_id}")
-    return frozenset(tokens)
+    return tokens_of_roles(role_rows_as_of(user_id=user_id, at=at))
 
 
 @dataclass
