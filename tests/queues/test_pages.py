@@ -93,18 +93,25 @@ def test_bad_file_is_refused_with_a_clear_message_and_changes_nothing(world, cli
     assert "PDF" in messages[0]
 
 
-def test_other_units_proposer_gets_404_for_page_and_file(world, client):
-    u = world["u"]
-    d = f.draft(actor=u["donvi"], unit=world["unit"], nominee_obj=world["nominee"])
+def _draft_with_file(world, name: str):
+    """A draft of the unit's proposer with one supporting PDF attached."""
     from workflows.attachments import attachment_add
 
+    proposer = world["u"]["donvi"]
+    d = f.draft(actor=proposer, unit=world["unit"], nominee_obj=world["nominee"])
     a = attachment_add(
-        actor=u["donvi"],
+        actor=proposer,
         dossier_id=d.pk,
         expected_version=d.version,
-        upload=SimpleUploadedFile("a.pdf", PDF),
+        upload=SimpleUploadedFile(name, PDF),
         kind="supporting",
     )
+    return d, a
+
+
+def test_other_units_proposer_gets_404_for_page_and_file(world, client):
+    u = world["u"]
+    d, a = _draft_with_file(world, "a.pdf")
     c = client_for(client, u["donvi2"])
     assert c.get(reverse("workflows:dossier", args=[d.pk])).status_code == 404
     assert c.get(reverse("workflows:attachment_download", args=[a.pk])).status_code == 404
@@ -285,18 +292,10 @@ def test_office_head_reassigns_and_the_archive_lists_finished_tasks(world, clien
 def test_every_file_download_is_on_the_record_and_a_refused_one_is_not(world, client):
     """Issue 6 point 1: file downloads are audited (who, which file, its hash), before the file is
     served; someone who may not see the dossier gets a 404 and leaves nothing in the ledger."""
-    from workflows.attachments import attachment_add
     from workflows.models import AuditEvent
 
     u = world["u"]
-    d = f.draft(actor=u["donvi"], unit=world["unit"], nominee_obj=world["nominee"])
-    a = attachment_add(
-        actor=u["donvi"],
-        dossier_id=d.pk,
-        expected_version=d.version,
-        upload=SimpleUploadedFile("minh-chung.pdf", PDF),
-        kind="supporting",
-    )
+    d, a = _draft_with_file(world, "minh-chung.pdf")
     outsider = client_for(client, u["donvi2"])  # signing in is itself recorded: count after it
     before = AuditEvent.objects.count()
     assert outsider.get(reverse("workflows:attachment_download", args=[a.pk])).status_code == 404
