@@ -458,9 +458,11 @@ class Dossier(DossierLifecycle, models.Model):
         return f"{self.nominee} · {self.award_type}"
 
     def save(self, *args, **kwargs):
-        self.search_text = " ".join(
-            filter(None, [normalise_for_search(self.nominee.name), normalise_for_search(self.unit.name)])
-        )
+        fields = kwargs.get("update_fields")
+        if fields is None or "search_text" in fields:  # a save of other fields would not write it
+            self.search_text = " ".join(
+                filter(None, [normalise_for_search(self.nominee.name), normalise_for_search(self.unit.name)])
+            )
         super().save(*args, **kwargs)
 
 

@@ -111,9 +111,9 @@ def _lock(actor: Any, dossier_id: int) -> Dossier:
     # One row by primary key: no ORDER BY (first() would sort by the model's default ordering).
     found = list(
         Dossier.objects.select_for_update(of=("self",))
-        # Not the criteria group: a sixth table doubles PostgreSQL's planning time of this statement;
-        # dossier_content() loads it with the content areas.
-        .select_related("occasion", "award_type", "unit", "nominee")
+        # Not the criteria group nor the unit (moves use unit_id only): each joined table adds to
+        # PostgreSQL's planning time of this statement; dossier_content() loads the criteria group.
+        .select_related("occasion", "award_type", "nominee")
         .filter(dossier_scope(actor), pk=dossier_id)
         .order_by()[:1]
     )
