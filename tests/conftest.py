@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from functools import partial
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,6 +17,10 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true"}
 
 
 def pytest_configure(config):
+    # The SQLite test database is a file under var/, which a fresh clone does not have yet.
+    test_db = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") and test_db:
+        Path(test_db).parent.mkdir(parents=True, exist_ok=True)
     # PBKDF2 costs seconds per demo user on a loaded 2-core machine; tests do not test hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
