@@ -40,7 +40,7 @@ from notifications.services import notify
 
 from .errors import ActionError
 from .ledger import ledger_append
-from .live import dossier_tokens, queues_changed
+from .live import queues_changed
 from .models import DossierProcess, DossierVersion
 from .permissions import active_role_rows
 from .selectors import dossier_scope
@@ -495,10 +495,15 @@ def after_dossier_change(
         ],
         ignore_conflicts=True,
     )
-    # Open task lists (queues and "mine") refresh themselves after commit.
-    queues_changed(dossier_tokens(dossier))
+    wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
+    # Open task lists refresh after commit: the queue the next task waits in, and (below) the queues of
+    # the tasks this move closes. Holders of those tasks work those queues, so "mine" lists follow.
+    changed = (
+        [queue_token(wanted, authority_id=dossier.authority_id, unit_id=dossier.unit_id)] if wanted else []
+    )
     found = content.process  # read with the content, in this transaction
     if found is None:
+        queues_changed(changed)
         with transaction.atomic():
             DossierFlow.start.run(dossier=dossier)
         return
@@ -507,7 +512,7 @@ def after_dossier_change(
     open_tasks = list(
         Task.objects.filter(process_id=process_pk, flow_task_type="HUMAN", status__in=OPEN).order_by("id")
     )
-    wanted = step_for(str(dossier.status), commune_decided=dossier.award_type.is_commune_decided)
+    queues_changed([*changed, *(task.owner_permission for task in open_tasks)])
     if _hand_over(
         process_pk, process_status, open_tasks, wanted, actor=actor, action=action, dossier=dossier
     ):
@@ -716,8 +721,7 @@ def _visible(user: Any, task: Any) -> bool:
 def _record_holder(*, actor: Any, task: Any, action: str, owner_id: int | None) -> None:
     """Who held which task when: on the dossier's chain, in the transaction of the change (auditors
     rebuild a user's inbox as of any moment from these)."""
-    dossier_id = DossierProcess.objects.filter(pk=task.process_id).values_list("dossier_id", flat=True).get()
-    dossier = Dossier.objects.only("id", "unit_id", "status").get(pk=dossier_id)
+    dossier = Dossier.objects.only("id", "unit_id", "status").get(process__pk=task.process_id)
     status = str(dossier.status)
     ledger_append(
         actor=actor,

@@ -5,7 +5,6 @@ own list through the scoped inbox selector, so a socket can never show a task it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -22,14 +21,6 @@ def groups_for_user(user_id: int) -> list[str]:
 
     user = get_user_model().objects.filter(pk=user_id).first()
     return [queue_group(token) for token in sorted(queue_tokens(user))]
-
-
-def dossier_tokens(dossier: Any) -> list[str]:
-    """Every queue a task of this dossier can sit in. Pinging them all costs no query (the tokens follow
-    from the dossier alone) and an extra refresh of a list that did not change is harmless."""
-    from .flows import QUEUE_ROLES
-
-    return [f"unit:{dossier.unit_id}", *(f"{queue}:{dossier.authority_id}" for queue in QUEUE_ROLES)]
 
 
 def queues_changed(tokens: Iterable[str]) -> None:
