@@ -57,8 +57,12 @@ def main() -> int:
         return f"{ctx}msgid {msgid_block}msgstr {quote(new) if new else msgstr_block}"
 
     text = ENTRY.sub(fill, text)
-    # Nothing is fuzzy once a human translation from the parts is in place.
-    text = text.replace("#, fuzzy\n", "")
+    # Nothing is fuzzy once a human translation from the parts is in place: drop the flag wherever it
+    # stands among the flags ("#, fuzzy, python-format" too; msgfmt skips fuzzy entries) and the
+    # previous-msgid guesses that come with it.
+    text = re.sub(r"^#, fuzzy\n", "", text, flags=re.M)
+    text = re.sub(r"^#, fuzzy, ", "#, ", text, flags=re.M)
+    text = re.sub(r"^#\| .*\n", "", text, flags=re.M)
     text = text.replace(
         '"Content-Type: text/plain; charset=CHARSET\\n"', '"Content-Type: text/plain; charset=UTF-8\\n"'
     )
