@@ -17,16 +17,17 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import QuerySet
 from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from nominations.models import QuotaLedger, Role, RoleAssignment, Unit
+from nominations.models import Dossier, QuotaLedger, Role, RoleAssignment, Unit
 from nominations.states import DossierStatus
 
 from .checkpoints import latest_checkpoint
@@ -194,6 +195,29 @@ def _parse_moment(text: str) -> dt.datetime | None:
     return moment
 
 
+# Payload keys the actions record that are not Dossier fields.
+_PAYLOAD_LABELS = {
+    "reason": _("Reason"),
+    "note": _("Note"),
+    "field_notes": _("Notes per field"),
+    "decision_number": _("Decision number"),
+    "golden_book_number": _("Golden book number"),
+}
+
+
+def _field_label(key: str) -> str:
+    """A recorded field's name for the page: the Dossier field's own label where there is one."""
+    if key in _PAYLOAD_LABELS:
+        return str(_PAYLOAD_LABELS[key])
+    try:
+        field = Dossier._meta.get_field(key)
+    except FieldDoesNotExist:
+        return key
+    # A foreign key without its own verbose_name gets a plain (untranslated) one from its model's name;
+    # that name ("award type", "nominee") is a msgid of the related model's verbose_name.
+    return gettext(str(getattr(field, "verbose_name", key)))
+
+
 @auditor_only
 def as_of(request: HttpRequest) -> HttpResponse:
     at_text = request.GET.get("at", "")
@@ -226,6 +250,9 @@ def as_of(request: HttpRequest) -> HttpResponse:
         if inbox_user is not None:
             inbox = inbox_as_of(user_id=inbox_user.pk, at=at)
     status_labels = dict(DossierStatus.choices)
+    dossier_fields = [
+        (_field_label(key), value) for key, value in (dossier.fields if dossier else {}).items()
+    ]
     names = {}
     if session is not None:
         wanted = {
@@ -243,6 +270,7 @@ def as_of(request: HttpRequest) -> HttpResponse:
             "quotas": quotas,
             "dossier": dossier,
             "dossier_text": dossier_text,
+            "dossier_fields": dossier_fields,
             "session": session,
             "session_text": session_text,
             "session_members": [names[m] for m in session.members if m in names] if session else [],

@@ -186,3 +186,20 @@ def test_claims_releases_and_reassignments_are_recorded_and_replayed(demo, today
         failing_request()
     assert AuditEvent.objects.count() == count
     assert open_task_of(d.pk).owner_id is None
+
+
+def test_the_as_of_page_reads_in_vietnamese_not_in_codes(demo, today_in_window, client):
+    """Statuses, queues and recorded fields show as their Vietnamese names, not as the ledger's codes."""
+    u = demo
+    unit = Unit.objects.get(code="thon-dong-hy")
+    d = f.draft(actor=u["donvi"], unit=unit, nominee_obj=unit.nominees.order_by("pk").first())
+    actions.dossier_submit(actor=u["donvi"], dossier_id=d.pk, expected_version=d.version)
+    client.force_login(u["kiemtra"])
+    at = timezone.localtime(timezone.now()).isoformat()
+    html = client.get(
+        reverse("workflows:audit_as_of"), {"at": at, "dossier": d.pk, "user": "chuyenvien"}
+    ).content
+    text = html.decode()
+    assert "<strong>Đã gửi</strong>" in text and "<dt>Hình thức khen thưởng</dt>" in text
+    assert "văn phòng thẩm định" in text and "office:" not in text
+    assert "submitted</strong>" not in text and "{&#x27;" not in text

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 
 LOCALE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
+ENTRY = re.compile(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
 
 
 def _unquote(block: str) -> str:
@@ -23,8 +23,12 @@ def test_no_translation_is_fuzzy_and_each_one_is_compiled():
     assert not re.search(r"^#,.*\bfuzzy\b", po, re.M)
     with (LOCALE / "django.mo").open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
-    pairs = [(_unquote(a), _unquote(b)) for a, b in ENTRY.findall(po)]
-    translated = [(msgid, msgstr) for msgid, msgstr in pairs if msgid and msgstr]
+    entries = [(_unquote(c), _unquote(a), _unquote(b)) for c, a, b in ENTRY.findall(po)]
+    translated = [(ctx, msgid, msgstr) for ctx, msgid, msgstr in entries if msgid and msgstr]
     assert len(translated) > 500
-    missing = [msgid for msgid, msgstr in translated if compiled.gettext(msgid) != msgstr]
+
+    def compiled_text(ctx: str, msgid: str) -> str:
+        return compiled.pgettext(ctx, msgid) if ctx else compiled.gettext(msgid)
+
+    missing = [msgid for ctx, msgid, msgstr in translated if compiled_text(ctx, msgid) != msgstr]
     assert not missing, missing[:10]
